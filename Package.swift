@@ -1,0 +1,71 @@
+// swift-tools-version: 6.0
+// kubeforge: a kubeadm-style Kubernetes bootstrap and install tool.
+// Module boundaries follow ../shared/design.md: only SSH imports CLibSSH2, only KubeforgeCLI wires SSHHost in.
+import PackageDescription
+
+let package = Package(
+    name: "kubeforge",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "kubeforge", targets: ["kubeforge"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.0"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.3.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.0.0"),
+    ],
+    targets: [
+        // libssh2 from Debian's libssh2-1-dev; shim.h wraps its function-like macros.
+        .systemLibrary(
+            name: "CLibSSH2",
+            pkgConfig: "libssh2",
+            providers: [.apt(["libssh2-1-dev"])]
+        ),
+        // The `Host` seam every phase and check is written against, LocalHost, fan-out, shell quoting.
+        .target(name: "Remote"),
+        .target(name: "SSH", dependencies: ["CLibSSH2", "Remote"]),
+        .target(name: "Inventory", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(name: "Preflight", dependencies: ["Remote", "Inventory"]),
+        .target(
+            name: "PKI",
+            dependencies: [
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]
+        ),
+        // The top-level templates/ folder, compiled into the binary.
+        .target(
+            name: "Templates",
+            dependencies: [
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            path: "templates",
+            exclude: ["README.md"],
+            resources: [.embedInCode("files")]
+        ),
+        .target(name: "Bootstrap", dependencies: ["Remote", "Inventory", "Preflight", "PKI", "Templates"]),
+        .target(
+            name: "KubeforgeCLI",
+            dependencies: [
+                "Remote", "SSH", "Inventory", "Preflight", "PKI", "Templates", "Bootstrap",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "kubeforge", dependencies: ["KubeforgeCLI"]),
+
+        .testTarget(name: "RemoteTests", dependencies: ["Remote"]),
+        .testTarget(name: "SSHTests", dependencies: ["SSH", "Remote"]),
+        .testTarget(name: "InventoryTests", dependencies: ["Inventory"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "PreflightTests", dependencies: ["Preflight", "Remote", "Inventory"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "PKITests", dependencies: ["PKI"]),
+        .testTarget(name: "TemplatesTests", dependencies: ["Templates", "Bootstrap"], resources: [.copy("Golden")]),
+        .testTarget(name: "KubeforgeCLITests", dependencies: ["KubeforgeCLI"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,1 @@
+// The Bootstrap module. See ../shared/design.md for what it owns.

@@ -1,0 +1,1 @@
+// The Inventory module. See ../shared/design.md for what it owns.

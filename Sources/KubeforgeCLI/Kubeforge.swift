@@ -1,0 +1,15 @@
+import ArgumentParser
+
+/// The root command. Each capability adds its subcommand type to `subcommands`.
+public struct Kubeforge: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "kubeforge",
+        abstract: "Bootstrap and install Kubernetes: kubeadm-compatible on a node, inventory-driven over SSH.",
+        version: KubeforgeVersion.current,
+        subcommands: [
+            VersionCommand.self,
+        ]
+    )
+
+    public init() {}
+}

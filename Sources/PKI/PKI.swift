@@ -1,0 +1,1 @@
+// The PKI module. See ../shared/design.md for what it owns.

@@ -1,0 +1,1 @@
+// The Preflight module. See ../shared/design.md for what it owns.

@@ -1,0 +1,174 @@
+import Foundation
+
+/// This machine. With a `rootfs`, every file path is resolved under that directory (kubeadm's `--rootfs`);
+/// commands still run on this machine as they are.
+public struct LocalHost: Host {
+    public let name: String
+    public let rootfs: String?
+
+    public init(name: String = "localhost", rootfs: String? = nil) {
+        self.name = name
+        self.rootfs = rootfs.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
+    }
+
+    /// `path` as seen on this machine, under `rootfs` when one is set.
+    public func resolve(_ path: String) -> String {
+        guard let rootfs, !rootfs.isEmpty else { return path }
+        return rootfs + (path.hasPrefix("/") ? path : "/" + path)
+    }
+
+    public func run(_ command: String, stdin: Data?, timeout: Duration?) async throws -> CommandResult {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", command]
+        // Output goes to unlinked temporary files: no pipe can fill up and stall the child.
+        let stdoutFile = try TemporaryOutput()
+        let stderrFile = try TemporaryOutput()
+        process.standardOutput = stdoutFile.handle
+        process.standardError = stderrFile.handle
+        let input = Pipe()
+        process.standardInput = stdin == nil ? FileHandle.nullDevice : input
+
+        let exited = ExitSignal()
+        process.terminationHandler = { _ in exited.fire() }
+        try process.run()
+        if let stdin {
+            DispatchQueue.global().async {
+                try? input.fileHandleForWriting.write(contentsOf: stdin)
+                try? input.fileHandleForWriting.close()
+            }
+        }
+        let finished = await exited.wait(timeout: timeout)
+        if !finished {
+            process.terminate()
+            kill(process.processIdentifier, SIGKILL)
+            throw HostError.timedOut(host: name, command: command, after: timeout ?? .zero)
+        }
+        process.waitUntilExit()
+        return CommandResult(stdout: try stdoutFile.contents(), stderr: try stderrFile.contents(),
+                             exitStatus: process.terminationStatus)
+    }
+
+    public func readFile(_ path: String) async throws -> Data {
+        let full = resolve(path)
+        guard FileManager.default.fileExists(atPath: full) else { throw HostError.fileNotFound(host: name, path: path) }
+        do { return try Data(contentsOf: URL(fileURLWithPath: full)) } catch {
+            throw HostError.io(host: name, path: path, reason: error.localizedDescription)
+        }
+    }
+
+    public func writeFile(_ path: String, contents: Data, mode: UInt16) async throws {
+        do { try AtomicFile.write(contents, to: resolve(path), mode: mode) } catch {
+            throw HostError.io(host: name, path: path, reason: "\(error)")
+        }
+    }
+
+    public func stat(_ path: String) async throws -> FileStat? {
+        var info = Foundation.stat()
+        guard lstat(resolve(path), &info) == 0 else { return nil }
+        let kind: FileStat.Kind = switch info.st_mode & S_IFMT {
+        case S_IFREG: .file
+        case S_IFDIR: .directory
+        case S_IFLNK: .symlink
+        default: .other
+        }
+        return FileStat(kind: kind, mode: UInt16(info.st_mode & 0o7777), size: UInt64(info.st_size))
+    }
+}
+
+/// Writes files the way every private key and config must be written: temporary file in the same
+/// directory, created with the final mode (never briefly world-readable), fsync, then rename.
+public enum AtomicFile {
+    public static func write(_ data: Data, to path: String, mode: UInt16) throws {
+        let url = URL(fileURLWithPath: path)
+        let directory = url.deletingLastPathComponent().path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let temporary = directory + "/." + url.lastPathComponent + ".kubeforge-" + UUID().uuidString.prefix(8)
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode_t(mode))
+        guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        var committed = false
+        defer {
+            if !committed { unlink(temporary) }
+        }
+        do {
+            try data.withUnsafeBytes { buffer in
+                var offset = 0
+                while offset < buffer.count {
+                    let written = Foundation.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                    if written < 0 {
+                        if errno == EINTR { continue }
+                        throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
+                    }
+                    offset += written
+                }
+            }
+            // The umask may have narrowed the mode given to open(2); set it exactly.
+            guard fchmod(fd, mode_t(mode)) == 0, fsync(fd) == 0 else {
+                throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
+            }
+        } catch {
+            close(fd)
+            throw error
+        }
+        close(fd)
+        guard rename(temporary, path) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        committed = true
+    }
+}
+
+/// An unlinked temporary file that collects a child process's output.
+private struct TemporaryOutput {
+    let handle: FileHandle
+
+    init() throws {
+        var template = Array("/tmp/kubeforge-out-XXXXXX".utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
+        handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+    }
+
+    func contents() throws -> Data {
+        try handle.seek(toOffset: 0)
+        return try handle.readToEnd() ?? Data()
+    }
+}
+
+/// A one-shot signal that an async caller can wait on with a deadline.
+private final class ExitSignal: @unchecked Sendable {
+    private let lock = NSLock()
+    private var fired = false
+    private var waiter: CheckedContinuation<Bool, Never>?
+
+    func fire() {
+        lock.lock()
+        fired = true
+        let waiting = waiter
+        waiter = nil
+        lock.unlock()
+        waiting?.resume(returning: true)
+    }
+
+    /// True when the signal fired, false when `timeout` passed first.
+    func wait(timeout: Duration?) async -> Bool {
+        await withCheckedContinuation { continuation in
+            lock.lock()
+            if fired {
+                lock.unlock()
+                continuation.resume(returning: true)
+                return
+            }
+            waiter = continuation
+            lock.unlock()
+            guard let timeout else { return }
+            let nanoseconds = timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
+            DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(nanoseconds))) { [self] in
+                lock.lock()
+                let waiting = waiter
+                waiter = nil
+                lock.unlock()
+                waiting?.resume(returning: false)
+            }
+        }
+    }
+}

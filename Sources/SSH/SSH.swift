@@ -1,0 +1,1 @@
+// The SSH module. See ../shared/design.md for what it owns.

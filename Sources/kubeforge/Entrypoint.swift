@@ -1,0 +1,8 @@
+import KubeforgeCLI
+
+@main
+enum Entrypoint {
+    static func main() async {
+        await Kubeforge.main()
+    }
+}
