@@ -38,10 +38,13 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ]
         ),
-        // The top-level templates/ folder, compiled into the binary.
+        // kubeadm's InitConfiguration/ClusterConfiguration/JoinConfiguration (v1beta3, v1beta4), defaults, flags.
+        .target(name: "KubeadmConfig", dependencies: [.product(name: "Yams", package: "Yams")]),
+        // The top-level templates/ folder, compiled into the binary, and rendering.
         .target(
             name: "Templates",
             dependencies: [
+                "KubeadmConfig",
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Yams", package: "Yams"),
             ],
@@ -49,11 +52,11 @@ let package = Package(
             exclude: ["README.md"],
             resources: [.embedInCode("files")]
         ),
-        .target(name: "Bootstrap", dependencies: ["Remote", "Inventory", "Preflight", "PKI", "Templates"]),
+        .target(name: "Bootstrap", dependencies: ["Remote", "Inventory", "Preflight", "PKI", "KubeadmConfig", "Templates"]),
         .target(
             name: "KubeforgeCLI",
             dependencies: [
-                "Remote", "SSH", "Inventory", "Preflight", "PKI", "Templates", "Bootstrap",
+                "Remote", "SSH", "Inventory", "Preflight", "PKI", "KubeadmConfig", "Templates", "Bootstrap",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -64,7 +67,8 @@ let package = Package(
         .testTarget(name: "InventoryTests", dependencies: ["Inventory"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PreflightTests", dependencies: ["Preflight", "Remote", "Inventory"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PKITests", dependencies: ["PKI"]),
-        .testTarget(name: "TemplatesTests", dependencies: ["Templates", "Bootstrap"], resources: [.copy("Golden")]),
+        .testTarget(name: "TemplatesTests", dependencies: ["Templates", "KubeadmConfig"], resources: [.copy("Golden")]),
+        .testTarget(name: "KubeadmConfigTests", dependencies: ["KubeadmConfig"]),
         .testTarget(name: "KubeforgeCLITests", dependencies: ["KubeforgeCLI"]),
     ],
     swiftLanguageModes: [.v6]

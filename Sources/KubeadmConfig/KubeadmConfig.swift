@@ -1,0 +1,1 @@
+// kubeadm configuration API model. See ../shared/reference/kubeadm.md §9.
