@@ -69,6 +69,7 @@ let package = Package(
         .testTarget(name: "PKITests", dependencies: ["PKI"]),
         .testTarget(name: "TemplatesTests", dependencies: ["Templates", "KubeadmConfig"], resources: [.copy("Golden")]),
         .testTarget(name: "KubeadmConfigTests", dependencies: ["KubeadmConfig"]),
+        .testTarget(name: "BootstrapTests", dependencies: ["Bootstrap"]),
         .testTarget(name: "KubeforgeCLITests", dependencies: ["KubeforgeCLI"]),
     ],
     swiftLanguageModes: [.v6]

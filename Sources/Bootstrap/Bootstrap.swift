@@ -1,1 +1,0 @@
-// The Bootstrap module. See ../shared/design.md for what it owns.
