@@ -74,7 +74,7 @@ public indirect enum YAMLValue: Equatable, Sendable {
     }
 
     /// Plain when YAML would read the text back as the same string, double-quoted otherwise.
-    static func quoted(_ text: String) -> String {
+    public static func quoted(_ text: String) -> String {
         let reserved: Set<String> = ["true", "false", "yes", "no", "on", "off", "y", "n", "null", "~"]
         let needsQuotes = text.isEmpty
             || reserved.contains(text.lowercased())
