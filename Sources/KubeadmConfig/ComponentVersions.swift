@@ -4,6 +4,12 @@
 /// constants; kubeforge behaves as the kubeadm of the target release, so all three follow the target minor.
 /// Values are those of each minor's `.0` kubeadm; later patch releases sometimes bump etcd.
 public struct ComponentVersions: Equatable, Sendable {
+    public init(etcd: String, coreDNS: String, pause: String) {
+        self.etcd = etcd
+        self.coreDNS = coreDNS
+        self.pause = pause
+    }
+
     public let etcd: String
     public let coreDNS: String
     public let pause: String

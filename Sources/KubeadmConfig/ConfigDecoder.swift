@@ -29,7 +29,11 @@ struct ConfigDecoder {
            config.sourceAPIVersion == .v1beta3 {
             config.clusterConfiguration.apiServer.timeoutForControlPlane = config.initConfiguration.timeouts.controlPlaneComponentHealthCheck
         }
-        guard sink.problems.isEmpty else { throw KubeadmConfigError(problems: sink.problems) }
+        guard sink.problems.isEmpty else {
+            // Reported in file order, whatever order the fields were read in.
+            let ordered = sink.problems.enumerated().sorted { ($0.element.line ?? 0, $0.offset) < ($1.element.line ?? 0, $1.offset) }
+            throw KubeadmConfigError(problems: ordered.map(\.element))
+        }
         return config
     }
 
