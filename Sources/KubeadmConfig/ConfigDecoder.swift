@@ -175,6 +175,11 @@ private struct FieldDecoder {
                 local.extraEnvs = extraEnvs(l)
                 local.serverCertSANs = l.strings("serverCertSANs") ?? []
                 local.peerCertSANs = l.strings("peerCertSANs") ?? []
+                for (key, sans) in [("serverCertSANs", local.serverCertSANs), ("peerCertSANs", local.peerCertSANs)] {
+                    for san in sans {
+                        if let reason = Validate.certSAN(san) { l.problem(.invalidValue, key, reason) }
+                    }
+                }
                 l.finish()
                 c.etcd.local = local
             }
@@ -195,6 +200,9 @@ private struct FieldDecoder {
         if let a = r.mapping("apiServer") {
             c.apiServer.component = component(a)
             c.apiServer.certSANs = a.strings("certSANs") ?? []
+            for san in c.apiServer.certSANs {
+                if let reason = Validate.certSAN(san) { a.problem(.invalidValue, "certSANs", reason) }
+            }
             if !isV1beta4, let timeout = a.duration("timeoutForControlPlane") {
                 c.apiServer.timeoutForControlPlane = timeout
             }

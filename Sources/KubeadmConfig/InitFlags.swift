@@ -1,3 +1,5 @@
+import Foundation
+
 /// The `kubeadm init` flags that set configuration fields, applied on top of defaults or a config file.
 public struct InitFlags: Equatable, Sendable {
     public var controlPlaneEndpoint: String?
@@ -88,7 +90,11 @@ public struct InitFlags: Equatable, Sendable {
             config.clusterConfiguration.certificatesDir = value
         }
         if let value = apiserverCertExtraSANs {
-            config.clusterConfiguration.apiServer.certSANs = value.flatMap { $0.split(separator: ",").map(String.init) }
+            let sans = value.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+            for san in sans {
+                if let reason = Validate.certSAN(san) { bad("--apiserver-cert-extra-sans", reason) }
+            }
+            config.clusterConfiguration.apiServer.certSANs = sans
         }
         if !problems.isEmpty { throw KubeadmConfigError(problems: problems) }
     }

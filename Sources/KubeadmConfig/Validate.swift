@@ -43,6 +43,13 @@ enum Validate {
         }
     }
 
+    /// kubeadm's ValidateCertSANs: an IP, a DNS name, or a wildcard DNS name (`*.example.com`).
+    static func certSAN(_ text: String) -> String? {
+        if IPAddressRange.isAddress(text) || isDNSSubdomain(text) { return nil }
+        if text.hasPrefix("*."), isDNSSubdomain(String(text.dropFirst(2))) { return nil }
+        return "'\(text)' is not a valid IP address, DNS name or wildcard DNS name"
+    }
+
     static func certificateKey(_ text: String) -> String? {
         text.isEmpty || (text.count == 64 && text.allSatisfy(\.isHexDigit)) ? nil : "the certificate key must be 64 hexadecimal characters"
     }

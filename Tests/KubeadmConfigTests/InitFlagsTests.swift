@@ -36,9 +36,10 @@ struct InitFlagsTests {
         flags.apiserverAdvertiseAddress = "master"
         flags.kubernetesVersion = "v1.20.0"
         flags.controlPlaneEndpoint = "k8s-master:99999"
+        flags.apiserverCertExtraSANs = ["*.ok.example.com,not a name"]
         var config = KubeadmConfiguration()
         let error = #expect(throws: KubeadmConfigError.self) { try flags.apply(to: &config) }
-        #expect(error?.problems.map(\.field).sorted() == ["--apiserver-advertise-address", "--control-plane-endpoint", "--kubernetes-version", "--pod-network-cidr"])
+        #expect(error?.problems.map(\.field).sorted() == ["--apiserver-advertise-address", "--apiserver-cert-extra-sans", "--control-plane-endpoint", "--kubernetes-version", "--pod-network-cidr"])
         #expect(error?.problems.allSatisfy { $0.code == .invalidFlag && $0.file == nil } == true)
     }
 
