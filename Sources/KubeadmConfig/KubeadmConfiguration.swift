@@ -61,6 +61,17 @@ public struct KubeadmConfiguration: Equatable, Sendable {
         }
     }
 
+    /// For a joining node: makes the JoinConfiguration's node registration (and, on control-plane joins, its
+    /// local API endpoint) the ones rendering uses, so the same manifests code serves init and join.
+    public mutating func adoptJoinNodeSettings() {
+        guard let join = joinConfiguration else { return }
+        initConfiguration.nodeRegistration = join.nodeRegistration
+        if let controlPlane = join.controlPlane {
+            initConfiguration.localAPIEndpoint = controlPlane.localAPIEndpoint
+        }
+        initConfiguration.timeouts = join.timeouts
+    }
+
     /// The startup-probe budget: v1beta4 `timeouts.controlPlaneComponentHealthCheck`, or v1beta3's
     /// `apiServer.timeoutForControlPlane` when that was given.
     public var controlPlaneHealthCheckTimeout: GoDuration {

@@ -63,3 +63,26 @@ struct InitFlagsTests {
         #expect(config.initConfiguration.nodeRegistration.name == "node-a")
     }
 }
+
+struct JoinSettingsTests {
+    @Test func joinNodeSettingsBecomeTheRenderedOnes() throws {
+        var config = try KubeadmConfiguration.load(yaml: """
+        apiVersion: kubeadm.k8s.io/v1beta4
+        kind: JoinConfiguration
+        nodeRegistration:
+          name: cp2
+        controlPlane:
+          localAPIEndpoint:
+            advertiseAddress: 192.168.2.202
+            bindPort: 6443
+        discovery:
+          bootstrapToken:
+            apiServerEndpoint: k8s-master:6443
+            token: abcdef.0123456789abcdef
+            unsafeSkipCAVerification: true
+        """, file: "join.yaml")
+        config.adoptJoinNodeSettings()
+        #expect(config.initConfiguration.nodeRegistration.name == "cp2")
+        #expect(config.initConfiguration.localAPIEndpoint.advertiseAddress == "192.168.2.202")
+    }
+}
