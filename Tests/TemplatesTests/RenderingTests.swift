@@ -91,6 +91,31 @@ struct RenderingTests {
         }
     }
 
+    /// systemd's own parser as the verifier: every unit must load without a single warning.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/systemd-analyze"), "needs systemd-analyze"))
+    func systemdAcceptsEveryUnit() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var options = RenderOptions()
+        options.binaryDirectory = directory.path
+        options.kubeletBinary = directory.appendingPathComponent("kubelet").path
+        for binary in ["kube-apiserver", "kube-controller-manager", "kube-scheduler", "kube-proxy", "kubelet"] {
+            let stub = directory.appendingPathComponent(binary)
+            try "#!/bin/sh\n".write(to: stub, atomically: true, encoding: .utf8)
+            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: stub.path)
+        }
+        var config = try Scenario.tutorial.configuration
+        config.clusterConfiguration.apiServer.component.extraArgs = [Arg("audit-policy-file", "/etc/kubernetes/audit policy.yaml"), Arg("oidc-username-prefix", "oidc:%u$")]
+        let units = try ClusterRenderer(config: config, options: options).systemdUnits().filter { $0.key.hasSuffix(".service") }
+        #expect(units.count == 6)
+        for (path, contents) in units {
+            let file = directory.appendingPathComponent((path as NSString).lastPathComponent)
+            try contents.write(to: file, atomically: true, encoding: .utf8)
+            let output = try Self.run("/usr/bin/systemd-analyze", ["verify", file.path])
+            #expect(output.isEmpty, "systemd-analyze verify \(path): \(output)")
+        }
+    }
+
     @Test func kubeletFilesFollowTheConfiguration() throws {
         var config = try Scenario.tutorial.configuration
         config.clusterConfiguration.networking.dnsDomain = "corp.local"
