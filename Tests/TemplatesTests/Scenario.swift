@@ -9,6 +9,8 @@ enum Scenario: String, CaseIterable {
     /// --service-cidr 10.96.0.0/12 --apiserver-advertise-address 192.168.2.201 --kubernetes-version v1.28.0
     /// --image-repository registry.aliyuncs.com/google_containers` on host k8s-master.
     case tutorial
+    /// A v1beta4 config file for v1.31 with extraArgs, extraVolumes, extraEnvs, certSANs and kubeletExtraArgs.
+    case extras
 
     var configuration: KubeadmConfiguration {
         get throws {
@@ -19,6 +21,9 @@ enum Scenario: String, CaseIterable {
             case .tutorial:
                 try Self.tutorialFlags.apply(to: &config)
                 config.completeNodeSpecific(hostname: "k8s-master", defaultRouteAddress: "10.0.2.15")
+            case .extras:
+                config = try KubeadmConfiguration.load(yaml: Self.extrasConfigFile, file: "extras.yaml")
+                config.completeNodeSpecific(hostname: "cp1", defaultRouteAddress: "10.0.0.11")
             }
             return config
         }
@@ -29,6 +34,60 @@ enum Scenario: String, CaseIterable {
         if self == .tutorial { options.registryMirrors = ["docker.io": ["https://docker.m.daocloud.io"]] }
         return options
     }
+
+    static let extrasConfigFile = """
+        apiVersion: kubeadm.k8s.io/v1beta4
+        kind: InitConfiguration
+        nodeRegistration:
+          kubeletExtraArgs:
+          - name: node-ip
+            value: 10.0.0.11
+        timeouts:
+          controlPlaneComponentHealthCheck: 5m0s
+        ---
+        apiVersion: kubeadm.k8s.io/v1beta4
+        kind: ClusterConfiguration
+        kubernetesVersion: v1.31.3
+        controlPlaneEndpoint: lb.example.com
+        networking:
+          podSubnet: 10.244.0.0/16
+        apiServer:
+          certSANs: [lb.example.com, 203.0.113.10]
+          extraArgs:
+          - name: audit-log-path
+            value: /var/log/kubernetes/audit.log
+          - name: audit-policy-file
+            value: /etc/kubernetes/audit-policy.yaml
+          - name: enable-admission-plugins
+            value: NodeRestriction,PodSecurity
+          extraVolumes:
+          - name: audit-log
+            hostPath: /var/log/kubernetes
+            mountPath: /var/log/kubernetes
+            pathType: DirectoryOrCreate
+          - name: audit-policy
+            hostPath: /etc/kubernetes/audit-policy.yaml
+            mountPath: /etc/kubernetes/audit-policy.yaml
+            readOnly: true
+            pathType: File
+          extraEnvs:
+          - name: GOMAXPROCS
+            value: "2"
+        controllerManager:
+          extraArgs:
+          - name: node-cidr-mask-size
+            value: "25"
+        scheduler:
+          extraArgs:
+          - name: bind-address
+            value: 0.0.0.0
+        etcd:
+          local:
+            dataDir: /srv/etcd
+            extraArgs:
+            - name: quota-backend-bytes
+              value: "8589934592"
+        """
 
     static var tutorialFlags: InitFlags {
         var flags = InitFlags()

@@ -44,6 +44,21 @@ public struct ClusterRenderer: Sendable {
         return [Self.manifestPath(.etcd): try staticPodManifest(.etcd)]
     }
 
+    /// `init phase control-plane <name>` in one call: manifest path → contents (write each 0600, directory 0700).
+    public static func initPhaseControlPlane(_ name: String, config: KubeadmConfiguration, options: RenderOptions = .init()) throws(TemplateError) -> [String: String] {
+        try ClusterRenderer(config: config, options: options).controlPlanePhase(name)
+    }
+
+    /// `init phase etcd local` in one call: manifest path → contents (empty with external etcd).
+    public static func initPhaseEtcdLocal(config: KubeadmConfiguration, options: RenderOptions = .init()) throws(TemplateError) -> [String: String] {
+        try ClusterRenderer(config: config, options: options).etcdLocalPhase()
+    }
+
+    /// The mode kubeadm gives each generated file: static Pod manifests 0600, everything else 0644.
+    public static func fileMode(forPath path: String) -> Int {
+        path.hasPrefix(manifestsDirectory + "/") ? 0o600 : 0o644
+    }
+
     public static func manifestPath(_ component: ControlPlaneComponentName) -> String {
         "\(manifestsDirectory)/\(component.rawValue).yaml"
     }
