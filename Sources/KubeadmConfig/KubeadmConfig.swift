@@ -1,1 +1,0 @@
-// kubeadm configuration API model. See ../shared/reference/kubeadm.md §9.
