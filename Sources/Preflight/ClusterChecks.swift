@@ -41,7 +41,10 @@ public enum ClusterChecks {
     /// MAC addresses of real interfaces (not loopback, not the virtual devices runtimes and CNIs create).
     public static func uniqueMAC(_ hosts: [GatheredHost]) -> [CheckResult] {
         unique(hosts, name: "UniqueMAC", what: "MAC address", values: { host in
-            host.facts.interfaces.filter(isPhysical).map(\.mac)
+            let candidates = host.facts.interfaces.filter(isPhysical)
+            // Containers (and the lab's nspawn hosts) have only virtual interfaces; then those count.
+            let nics = candidates.filter { !$0.isVirtual }
+            return (nics.isEmpty ? candidates : nics).map(\.mac)
         }, fix: "clone VMs with new MAC addresses (regenerate them in the hypervisor)")
     }
 

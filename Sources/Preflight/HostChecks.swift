@@ -235,7 +235,8 @@ public enum HostChecks {
             warnings.append("no kernel config found (/proc/config.gz or /boot/config-\(facts.kernelRelease)) to verify")
         }
         if !facts.cgroupV2 {
-            let needed = ["cpu", "cpuacct", "cpuset", "devices", "freezer", "memory", "pids"]
+            // The system validator's required cgroup v1 controllers (pids and hugetlb are optional there).
+            let needed = ["cpu", "cpuacct", "cpuset", "devices", "freezer", "memory"]
             let missing = needed.filter { facts.cgroupControllers[$0] != true }
             if !missing.isEmpty { errors.append("cgroup controllers missing or disabled: " + missing.joined(separator: ", ")) }
         }

@@ -5,6 +5,8 @@ public struct HostFacts: Sendable, Equatable {
     public struct Interface: Sendable, Equatable {
         public var name: String
         public var mac: String
+        /// Under /sys/devices/virtual/net: a bridge, veth, tunnel or dummy rather than a NIC.
+        public var isVirtual: Bool
     }
 
     public struct DiskUsage: Sendable, Equatable {
@@ -145,7 +147,8 @@ public struct HostFacts: Sendable, Equatable {
         productUUID = sections["product-uuid"]?.okText?.trimmingCharacters(in: .whitespaces).lowercased()
         interfaces = (sections["macs"]?.lines ?? []).compactMap { line in
             let parts = line.split(separator: " ")
-            return parts.count == 2 ? Interface(name: String(parts[0]), mac: String(parts[1]).lowercased()) : nil
+            guard parts.count >= 2 else { return nil }
+            return Interface(name: String(parts[0]), mac: String(parts[1]).lowercased(), isVirtual: parts.dropFirst(2).contains("virtual"))
         }
         addresses = Self.parseIPAddr(sections["addresses"]?.okText ?? "")
         if let ss = sections["listen"], ss.exitStatus != nil {

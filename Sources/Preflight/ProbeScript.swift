@@ -68,7 +68,10 @@ f hosts /etc/hosts
 f machine-id /etc/machine-id
 f product-uuid /sys/class/dmi/id/product_uuid
 s macs
-for d in /sys/class/net/*; do [ -r "$d/address" ] && read -r a < "$d/address" && printf '%s %s\n' "${d##*/}" "$a"; done
+for d in /sys/class/net/*; do
+    [ -r "$d/address" ] && read -r a < "$d/address" || continue
+    if [ -e "/sys/devices/virtual/net/${d##*/}" ]; then printf '%s %s virtual\n' "${d##*/}" "$a"; else printf '%s %s\n' "${d##*/}" "$a"; fi
+done
 r addresses ip -o addr show
 if command -v ss >/dev/null 2>&1; then r listen ss -ltnp; else f listen /proc/net/tcp; f listen6 /proc/net/tcp6; fi
 s proxy-env

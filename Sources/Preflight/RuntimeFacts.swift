@@ -45,7 +45,12 @@ public struct RuntimeFacts: Sendable, Equatable {
             reason = [condition["reason"] as? String, condition["message"] as? String]
                 .compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": ")
         }
-        return (ready, findBool("SystemdCgroup", in: object["config"] ?? [:]), reason)
+        // containerd: config.containerd.runtimes[defaultRuntimeName].options.SystemdCgroup.
+        let containerd = (object["config"] as? [String: Any])?["containerd"] as? [String: Any]
+        let defaultName = containerd?["defaultRuntimeName"] as? String ?? "runc"
+        let runtime = (containerd?["runtimes"] as? [String: Any])?[defaultName] as? [String: Any]
+        let systemd = (runtime?["options"] as? [String: Any])?["SystemdCgroup"] as? Bool
+        return (ready, systemd ?? findBool("SystemdCgroup", in: object["config"] ?? [:]), reason)
     }
 
     /// containerd's `config.toml`: the last uncommented `SystemdCgroup = true|false`; nil when not set
