@@ -223,6 +223,17 @@ public struct HostFacts: Sendable, Equatable {
         }
     }
 
+    /// The useful part of a Go client's error: logrus's `msg="…"` when present, at most 400 characters.
+    static func clientError(_ text: String) -> String {
+        var message = Substring(text.trimmingCharacters(in: .whitespacesAndNewlines))
+        if let start = message.range(of: "msg=\"") {
+            message = message[start.upperBound...]
+            if message.hasSuffix("\"") { message = message.dropLast() }
+        }
+        let cleaned = message.replacingOccurrences(of: "\\\"", with: "\"")
+        return cleaned.count > 400 ? String(cleaned.prefix(400)) + "…" : cleaned
+    }
+
     static func runtimes(sections: ProbeSections, existing: [String: String]) -> [RuntimeFacts] {
         RuntimeFacts.sockets.compactMap { socket, kind in
             guard existing[socket] == "socket" else { return nil }
@@ -246,7 +257,7 @@ public struct HostFacts: Sendable, Equatable {
             if let info = sections["crictl-info \(socket)"] {
                 guard info.exitStatus == 0, let parsed = RuntimeFacts.parseCrictlInfo(info.text) else {
                     return RuntimeFacts(kind: kind, socket: socket, answered: false, ready: nil,
-                                        detail: "crictl info: " + info.text.prefix(200), cgroupDriver: driver,
+                                        detail: "crictl info: " + Self.clientError(info.text), cgroupDriver: driver,
                                         cgroupDriverSource: driverSource)
                 }
                 if let systemd = parsed.systemdCgroup {
@@ -259,7 +270,7 @@ public struct HostFacts: Sendable, Equatable {
             if let ctr = sections["ctr-version \(socket)"] {
                 let ok = ctr.exitStatus == 0
                 return RuntimeFacts(kind: kind, socket: socket, answered: ok, ready: nil,
-                                    detail: ok ? "ctr version answered" : "ctr version: " + ctr.text.prefix(200),
+                                    detail: ok ? "ctr version answered" : "ctr version: " + Self.clientError(ctr.text),
                                     cgroupDriver: driver, cgroupDriverSource: driverSource)
             }
             return RuntimeFacts(kind: kind, socket: socket, answered: nil, ready: nil,
