@@ -60,7 +60,11 @@ public struct HostFacts: Sendable, Equatable {
     public var interfaces: [Interface]
     public var addresses: [IPAddress]
     public var listening: [ListeningSocket]
+    /// Proxy settings of the clients that talk to the API server: the login environment (kubeforge's own
+    /// commands), /etc/environment and the kubelet's unit.
     public var proxies: [ProxySettings]
+    /// The runtime's proxy only affects image pulls, so it is kept apart from `proxies`.
+    public var runtimeProxy: ProxySettings
     public var runtimes: [RuntimeFacts]
     public var kubeletCgroupDriver: String?
 
@@ -160,9 +164,11 @@ public struct HostFacts: Sendable, Equatable {
         proxies = [
             ProxySettings(source: "the login environment", variables: ProxySettings.parseAssignments(sections["proxy-env"]?.text ?? "")),
             ProxySettings(source: "/etc/environment", variables: ProxySettings.parseAssignments(sections["environment"]?.okText ?? "")),
-            ProxySettings(source: "the container runtime's systemd drop-in",
-                          variables: ProxySettings.parseSystemdEnvironment(sections["runtime-proxy"]?.text ?? "")),
+            ProxySettings(source: "the kubelet's systemd drop-in",
+                          variables: ProxySettings.parseSystemdEnvironment(sections["kubelet-proxy"]?.text ?? "")),
         ]
+        runtimeProxy = ProxySettings(source: "the container runtime's systemd drop-in",
+                                     variables: ProxySettings.parseSystemdEnvironment(sections["runtime-proxy"]?.text ?? ""))
         kubeletCgroupDriver = sections["kubelet-config"]?.okText.flatMap { text in
             text.split(separator: "\n").first { $0.hasPrefix("cgroupDriver:") }
                 .map { $0.dropFirst("cgroupDriver:".count).trimmingCharacters(in: .whitespaces) }

@@ -78,6 +78,7 @@ s proxy-env
 for v in HTTP_PROXY HTTPS_PROXY NO_PROXY http_proxy https_proxy no_proxy; do eval "x=\${$v-}"; [ -n "$x" ] && printf '%s=%s\n' "$v" "$x"; done
 f environment /etc/environment
 s runtime-proxy; cat /etc/systemd/system/containerd.service.d/*.conf /etc/systemd/system/crio.service.d/*.conf /etc/systemd/system/docker.service.d/*.conf 2>/dev/null | grep -i proxy
+s kubelet-proxy; cat /etc/systemd/system/kubelet.service.d/*.conf /usr/lib/systemd/system/kubelet.service.d/*.conf 2>/dev/null | grep -i proxy
 f containerd-config /etc/containerd/config.toml
 s crio-config; cat /etc/crio/crio.conf /etc/crio/crio.conf.d/*.conf 2>/dev/null | grep -E '^[[:space:]]*cgroup_manager'
 f kubelet-config /var/lib/kubelet/config.yaml
