@@ -19,19 +19,31 @@ public enum Preflight {
     }
 
     public static func run(_ targets: [(PreflightTarget, any Remote.Host)], concurrency: Int = FanOut.defaultConcurrency,
-                           ignore: IgnoreList = .none) async -> PreflightReport {
+                           ignore: IgnoreList = .none, reachability: Bool = false) async -> PreflightReport {
         await run(connections: targets.map { Connection(target: $0.0, host: .success($0.1)) },
-                  concurrency: concurrency, ignore: ignore)
+                  concurrency: concurrency, ignore: ignore, reachability: reachability)
     }
 
+    /// With `reachability`, a second round trip per probed host tests the ports peers will serve
+    /// (`Reachable-6443`, `-2379`, `-2380`, `-10250`); see `Reachability`.
     public static func run(connections: [Connection], concurrency: Int = FanOut.defaultConcurrency,
-                           ignore: IgnoreList = .none) async -> PreflightReport {
+                           ignore: IgnoreList = .none, reachability: Bool = false) async -> PreflightReport {
         let gathered = await FanOut.map(connections, concurrency: concurrency) { connection in
             try await gather(connection.target, on: connection.host.get())
         }
-        return judge(zip(connections, gathered).map { connection, result in
+        var report = judge(zip(connections, gathered).map { connection, result in
             (connection.target, result.mapError { $0 as any Error })
         }, ignore: ignore)
+        guard reachability else { return report }
+        let probed = zip(connections, gathered).enumerated().compactMap { index, pair -> (Int, PreflightTarget, any Remote.Host)? in
+            guard case .success = pair.1, case let .success(host) = pair.0.host else { return nil }
+            return (index, pair.0.target, host)
+        }
+        let checks = await Reachability.run(probed.map { ($0.1, $0.2) }, concurrency: concurrency)
+        for ((index, _, _), results) in zip(probed, checks) {
+            report.hosts[index].checks += results.map(ignore.apply)
+        }
+        return report
     }
 
     /// Runs the probe once on `host` and parses what it printed. Connection and timeout errors propagate
