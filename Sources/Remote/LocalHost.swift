@@ -18,35 +18,24 @@ public struct LocalHost: Host {
     }
 
     public func run(_ command: String, stdin: Data?, timeout: Duration?) async throws -> CommandResult {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
         // Output goes to unlinked temporary files: no pipe can fill up and stall the child.
         let stdoutFile = try TemporaryOutput()
         let stderrFile = try TemporaryOutput()
-        process.standardOutput = stdoutFile.handle
-        process.standardError = stderrFile.handle
-        let input = Pipe()
-        process.standardInput = stdin == nil ? FileHandle.nullDevice : input
-
+        let child = try ChildProcess.spawn(["/bin/sh", "-c", command], stdout: stdoutFile.fd, stderr: stderrFile.fd,
+                                           feedsStdin: stdin != nil)
+        if let stdin { child.feed(stdin) }
         let exited = ExitSignal()
-        process.terminationHandler = { _ in exited.fire() }
-        try process.run()
-        if let stdin {
-            DispatchQueue.global().async {
-                try? input.fileHandleForWriting.write(contentsOf: stdin)
-                try? input.fileHandleForWriting.close()
-            }
+        let status = StatusBox()
+        DispatchQueue.global().async {
+            status.value = child.waitForExit()
+            exited.fire()
         }
-        let finished = await exited.wait(timeout: timeout)
-        if !finished {
-            process.terminate()
-            kill(process.processIdentifier, SIGKILL)
+        guard await exited.wait(timeout: timeout) else {
+            child.killGroup()
             throw HostError.timedOut(host: name, command: command, after: timeout ?? .zero)
         }
-        process.waitUntilExit()
         return CommandResult(stdout: try stdoutFile.contents(), stderr: try stderrFile.contents(),
-                             exitStatus: process.terminationStatus)
+                             exitStatus: status.value)
     }
 
     public func readFile(_ path: String) async throws -> Data {
@@ -119,11 +108,13 @@ public enum AtomicFile {
 /// An unlinked temporary file that collects a child process's output.
 private struct TemporaryOutput {
     let handle: FileHandle
+    var fd: Int32 { handle.fileDescriptor }
 
     init() throws {
         var template = Array("/tmp/kubeforge-out-XXXXXX".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
         template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
         handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
     }
@@ -132,6 +123,10 @@ private struct TemporaryOutput {
         try handle.seek(toOffset: 0)
         return try handle.readToEnd() ?? Data()
     }
+}
+
+private final class StatusBox: @unchecked Sendable {  // written once before `ExitSignal.fire`, read after
+    var value: Int32 = -1
 }
 
 /// A one-shot signal that an async caller can wait on with a deadline.

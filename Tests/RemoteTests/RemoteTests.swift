@@ -35,6 +35,13 @@ import Testing
         #expect(result.stdout.count == 3_000_000)
     }
 
+    /// Children start with a clean signal mask: a script that waits for its own background job returns.
+    @Test func backgroundJobsCanBeAwaited() async throws {
+        let result = try await LocalHost().run("sleep 0.1 & wait; grep -E '^Sig(Blk|Ign)' /proc/self/status", timeout: .seconds(10))
+        #expect(result.exitStatus == 0)
+        #expect(result.stdoutText.contains("SigBlk:\t0000000000000000"))
+    }
+
     @Test func timesOut() async throws {
         let start = ContinuousClock.now
         await #expect(throws: HostError.self) {
