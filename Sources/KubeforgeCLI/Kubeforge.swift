@@ -8,6 +8,7 @@ public struct Kubeforge: AsyncParsableCommand {
         version: KubeforgeVersion.current,
         subcommands: [
             VersionCommand.self,
+            InventoryCommand.self,
         ]
     )
 
