@@ -64,6 +64,7 @@ struct AnsibleInventoryImporter {
         }
 
         reportUnmappedGroups(members: members, children: children, groupVariables: groupVariables, groupLines: groupLines)
+        document.cluster.controlPlaneEndpoint = externalLoadBalancerEndpoint(members: members, records: records)
 
         // Variables shared by all hosts become `ssh:` and `cluster:`; role-group variables apply to their members.
         let globalVariables = (groupVariables["all"] ?? []) + (groupVariables["k8s_cluster"] ?? []) + (groupVariables["k8s-cluster"] ?? [])
@@ -174,8 +175,20 @@ struct AnsibleInventoryImporter {
             document.cluster.dnsDomain = Located(domain, at: value.location)
         case "kube_image_repo": document.cluster.imageRepository = value
         case "apiserver_loadbalancer_domain_name": document.cluster.controlPlaneEndpoint = value
+        case "k8s_nodename" where variable.value.isEmpty: break  // kubeasz's "use the IP as node name" default
         default: notImported(variable, scope: "all hosts")
         }
+    }
+
+    /// kubeasz's external load balancer ([ex_lb] with EX_APISERVER_VIP) is what kubeforge calls the control-plane endpoint.
+    private func externalLoadBalancerEndpoint(members: [String: [String]], records: [String: HostRecord]) -> Located<String>? {
+        for name in members["ex_lb"] ?? [] {
+            guard let vip = records[name]?.variables["EX_APISERVER_VIP"], !vip.value.isEmpty else { continue }
+            let port = records[name]?.variables["EX_APISERVER_PORT"]?.value ?? String(ClusterSettings.defaultAPIServerPort)
+            let host = vip.value.contains(":") ? "[\(vip.value)]" : vip.value
+            return Located("\(host):\(port)", at: at(vip.line, vip.column))
+        }
+        return nil
     }
 
     private mutating func reportUnmappedGroups(members: [String: [String]], children: [String: [String]],
@@ -186,8 +199,9 @@ struct AnsibleInventoryImporter {
             let hostCount = members[group]?.count ?? 0
             let variableCount = groupVariables[group]?.count ?? 0
             guard hostCount + variableCount + (children[group]?.count ?? 0) > 0 else { continue }
+            let note = group == "ex_lb" ? "; kubeforge does not install the load balancer (its EX_APISERVER_VIP becomes cluster.controlPlaneEndpoint)" : ""
             warn(line: groupLines[group] ?? 1, column: 1,
-                 "group [\(group.prefix(80))] (\(hostCount) hosts, \(variableCount) variables) has no kubeforge equivalent and is not imported")
+                 "group [\(group.prefix(80))] (\(hostCount) hosts, \(variableCount) variables) has no kubeforge equivalent and is not imported\(note)")
         }
     }
 

@@ -33,7 +33,7 @@ extension InventoryValidator {
                     error(at: entry.location, "more than \(Self.maximumHosts) hosts", fix: "split the fleet into several inventories")
                     return placed
                 }
-                if let host = validateHost(expanded, entry: entry, ssh: ssh) { placed.append(host) }
+                placed.append(validateHost(expanded, entry: entry, ssh: ssh))
             }
         }
         if document.hosts.isEmpty {
@@ -122,11 +122,9 @@ extension InventoryValidator {
         }
     }
 
-    private mutating func validateHost(_ expanded: ExpandedEntry, entry: HostDocument, ssh: SSHSettings) -> PlacedHost? {
-        var valid = true
+    private mutating func validateHost(_ expanded: ExpandedEntry, entry: HostDocument, ssh: SSHSettings) -> PlacedHost {
         let name = expanded.name
         if !DNSName.isSubdomain(name.value) {
-            valid = false
             error(at: name.location,
                   "\(expanded.label): name is not a valid DNS-1123 node name (lowercase letters, digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters)",
                   fix: "rename it, e.g. \"\(DNSName.suggestion(for: name.value))\"")
@@ -134,17 +132,14 @@ extension InventoryValidator {
         let address = expanded.address
         if IPAddress.looksLikeAddress(address.value) {
             if IPAddress(address.value) == nil {
-                valid = false
                 error(at: address.location, "\(expanded.label): address \"\(address.value.prefix(80))\" is not a valid IP address",
                       fix: "write an IPv4 address like 192.168.2.201 or an IPv6 address like fd00::11")
             }
         } else if !DNSName.isHostName(address.value) {
-            valid = false
             error(at: address.location, "\(expanded.label): address \"\(address.value.prefix(80))\" is neither an IP address nor a host name",
                   fix: "write the IP address or DNS name kubeforge connects to over SSH")
         }
         if let internalAddress = expanded.internalAddress, IPAddress(internalAddress.value) == nil {
-            valid = false
             error(at: internalAddress.location, "\(expanded.label): internalAddress \"\(internalAddress.value.prefix(80))\" is not a valid IP address",
                   fix: "write the IP address the node uses inside the cluster, e.g. 10.0.0.2")
         }
@@ -154,13 +149,13 @@ extension InventoryValidator {
                 roles.append(parsed)
                 continue
             }
-            valid = false
             let allowed = HostRole.allCases.map(\.rawValue)
             let suggestion = Self.roleAliases[role.value.lowercased()]?.rawValue ?? InventorySchema.suggestion(for: role.value, among: allowed)
             error(at: role.location, "\(entry.path): unknown role \"\(role.value.prefix(80))\"\(suggestion.map { "; did you mean \"\($0)\"?" } ?? "")",
                   fix: "use roles from: \(allowed.joined(separator: ", "))")
         }
-        guard valid, !roles.isEmpty else { return nil }
+        // Invalid hosts still take part in the checks across hosts (duplicates, roles), so one
+        // run reports everything; the inventory is only built when no error was found.
         let host = InventoryHost(name: name.value, address: address.value, internalAddress: expanded.internalAddress?.value,
                                  roles: roles, ssh: ssh)
         return PlacedHost(host: host, label: expanded.label, location: entry.location, nameLocation: name.location,
