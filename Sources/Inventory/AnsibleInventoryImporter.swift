@@ -193,7 +193,16 @@ struct AnsibleInventoryImporter {
 
     private mutating func reportUnmappedGroups(members: [String: [String]], children: [String: [String]],
                                                groupVariables: [String: [AnsibleINIFile.Variable]], groupLines: [String: Int]) {
-        let mapped = Self.controlPlaneGroups.union(Self.workerGroups).union(Self.etcdGroups).union(Self.aggregateGroups).union([Self.bastionGroup])
+        var mapped = Self.controlPlaneGroups.union(Self.workerGroups).union(Self.etcdGroups).union([Self.bastionGroup])
+        // Groups feeding a role group through :children are mapped through it.
+        var pending = Array(mapped)
+        while let group = pending.popLast() {
+            for child in children[group] ?? [] where !mapped.contains(child) {
+                mapped.insert(child)
+                pending.append(child)
+            }
+        }
+        mapped.formUnion(Self.aggregateGroups)
         let allGroups = Set(members.keys).union(children.keys).union(groupVariables.keys)
         for group in allGroups.sorted(by: { (groupLines[$0] ?? 0, $0) < (groupLines[$1] ?? 0, $1) }) where !mapped.contains(group) {
             let hostCount = members[group]?.count ?? 0
