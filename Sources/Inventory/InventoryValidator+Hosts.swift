@@ -27,13 +27,14 @@ extension InventoryValidator {
         var placed: [PlacedHost] = []
         for entry in document.hosts {
             let overrides = resolveSSH(entry.ssh, path: "\(entry.path).ssh")
-            let ssh = mergeSSH(overrides, over: defaults, fallbackLocation: entry.location)
+            let ssh = mergeSSH(overrides, over: defaults, fallbackLocation: document.location)
+            let roles = parseRoles(entry)
             for expanded in expand(entry) {
                 if placed.count >= Self.maximumHosts {
                     error(at: entry.location, "more than \(Self.maximumHosts) hosts", fix: "split the fleet into several inventories")
                     return placed
                 }
-                placed.append(validateHost(expanded, entry: entry, ssh: ssh))
+                placed.append(validateHost(expanded, entry: entry, roles: roles, ssh: ssh))
             }
         }
         if document.hosts.isEmpty {
@@ -122,7 +123,23 @@ extension InventoryValidator {
         }
     }
 
-    private mutating func validateHost(_ expanded: ExpandedEntry, entry: HostDocument, ssh: SSHSettings) -> PlacedHost {
+    /// Checked once per entry (not per expanded host), so a bad role in a range is reported once.
+    private mutating func parseRoles(_ entry: HostDocument) -> [HostRole] {
+        var roles: [HostRole] = []
+        for role in entry.roles ?? [] {
+            if let parsed = HostRole(rawValue: role.value) {
+                roles.append(parsed)
+                continue
+            }
+            let allowed = HostRole.allCases.map(\.rawValue)
+            let suggestion = Self.roleAliases[role.value.lowercased()]?.rawValue ?? InventorySchema.suggestion(for: role.value, among: allowed)
+            error(at: role.location, "\(entry.path): unknown role \"\(role.value.prefix(80))\"\(suggestion.map { "; did you mean \"\($0)\"?" } ?? "")",
+                  fix: "use roles from: \(allowed.joined(separator: ", "))")
+        }
+        return roles
+    }
+
+    private mutating func validateHost(_ expanded: ExpandedEntry, entry: HostDocument, roles: [HostRole], ssh: SSHSettings) -> PlacedHost {
         let name = expanded.name
         if !DNSName.isSubdomain(name.value) {
             error(at: name.location,
@@ -142,17 +159,6 @@ extension InventoryValidator {
         if let internalAddress = expanded.internalAddress, IPAddress(internalAddress.value) == nil {
             error(at: internalAddress.location, "\(expanded.label): internalAddress \"\(internalAddress.value.prefix(80))\" is not a valid IP address",
                   fix: "write the IP address the node uses inside the cluster, e.g. 10.0.0.2")
-        }
-        var roles: [HostRole] = []
-        for role in entry.roles ?? [] {
-            if let parsed = HostRole(rawValue: role.value) {
-                roles.append(parsed)
-                continue
-            }
-            let allowed = HostRole.allCases.map(\.rawValue)
-            let suggestion = Self.roleAliases[role.value.lowercased()]?.rawValue ?? InventorySchema.suggestion(for: role.value, among: allowed)
-            error(at: role.location, "\(entry.path): unknown role \"\(role.value.prefix(80))\"\(suggestion.map { "; did you mean \"\($0)\"?" } ?? "")",
-                  fix: "use roles from: \(allowed.joined(separator: ", "))")
         }
         // Invalid hosts still take part in the checks across hosts (duplicates, roles), so one
         // run reports everything; the inventory is only built when no error was found.

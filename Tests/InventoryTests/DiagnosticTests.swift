@@ -67,9 +67,13 @@ import Testing
                 roles: [worker]
               - address: 192.168.2.203
                 roles: [worker]
+              - name: k8s-node3
+                roles: [master]
             """)
         #expect(result.diagnostic(containing: "hosts[1] (k8s-node1) is missing required field `address`")?.location.line == 5)
         #expect(result.diagnostic(containing: "hosts[2] is missing required field `name`")?.location.line == 7)
+        // A host that cannot be built still has its other fields checked.
+        #expect(result.diagnostic(containing: "hosts[3]: unknown role \"master\"")?.location.line == 10)
     }
 
     @Test func missingHostsSection() {
