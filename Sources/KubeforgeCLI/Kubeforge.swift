@@ -9,6 +9,7 @@ public struct Kubeforge: AsyncParsableCommand {
         subcommands: [
             VersionCommand.self,
             ConfigCommand.self,
+            InventoryCommand.self,
         ]
     )
 

@@ -1,0 +1,76 @@
+/// Cluster-wide settings, a subset of kubeadm's ClusterConfiguration plus what kubeforge adds
+/// (how the control plane runs, where binaries come from, time and registry mirrors).
+public struct ClusterSettings: Sendable, Equatable {
+    public static let defaultName = "kubernetes"
+    public static let defaultImageRepository = "registry.k8s.io"
+    public static let defaultAPIServerPort = 6443
+
+    public var name: String
+    /// Always `v`-prefixed (`v1.28.0`); nil lets the installing command pick its default.
+    public var kubernetesVersion: String?
+    /// `host:port`; the port defaults to 6443. Nil means "the first control plane's address".
+    public var controlPlaneEndpoint: String?
+    public var networking: Networking
+    public var imageRepository: String
+    public var controlPlaneMode: ControlPlaneMode
+    public var binaries: BinarySource?
+    public var ntpServers: [String]
+    public var registryMirrors: [String]
+
+    public init(
+        name: String = ClusterSettings.defaultName,
+        kubernetesVersion: String? = nil,
+        controlPlaneEndpoint: String? = nil,
+        networking: Networking = Networking(),
+        imageRepository: String = ClusterSettings.defaultImageRepository,
+        controlPlaneMode: ControlPlaneMode = .staticPod,
+        binaries: BinarySource? = nil,
+        ntpServers: [String] = [],
+        registryMirrors: [String] = []
+    ) {
+        self.name = name
+        self.kubernetesVersion = kubernetesVersion
+        self.controlPlaneEndpoint = controlPlaneEndpoint
+        self.networking = networking
+        self.imageRepository = imageRepository
+        self.controlPlaneMode = controlPlaneMode
+        self.binaries = binaries
+        self.ntpServers = ntpServers
+        self.registryMirrors = registryMirrors
+    }
+
+    /// kubeadm's `networking` block.
+    public struct Networking: Sendable, Equatable {
+        public static let defaultServiceSubnet = "10.96.0.0/12"
+        public static let defaultDNSDomain = "cluster.local"
+
+        /// Nil: no pod CIDR is handed to kubeadm (the CNI decides).
+        public var podSubnet: String?
+        public var serviceSubnet: String
+        public var dnsDomain: String
+
+        public init(
+            podSubnet: String? = nil,
+            serviceSubnet: String = Networking.defaultServiceSubnet,
+            dnsDomain: String = Networking.defaultDNSDomain
+        ) {
+            self.podSubnet = podSubnet
+            self.serviceSubnet = serviceSubnet
+            self.dnsDomain = dnsDomain
+        }
+    }
+
+    public enum ControlPlaneMode: String, Sendable, Equatable, CaseIterable {
+        /// kubeadm's way: static Pod manifests run by the kubelet.
+        case staticPod = "static-pod"
+        /// Control-plane binaries run as systemd units.
+        case systemd
+    }
+
+    /// Where Kubernetes binaries come from; checksums are verified by the installer.
+    public enum BinarySource: Sendable, Equatable {
+        /// A local directory (absolute after loading).
+        case directory(String)
+        case baseURL(String)
+    }
+}
