@@ -8,16 +8,16 @@ enum RemoteScripts {
     /// temporary file on any failure.
     static func atomicWrite(path: String, temporary: String, size: Int, mode: UInt16) -> String {
         let directory = (path as NSString).deletingLastPathComponent
-        let t = ShellQuote.quote(temporary)
         return [
             "set -e",
-            "trap 'rm -f \(t)' EXIT",
-            "trap 'rm -f \(t); exit 1' HUP INT TERM PIPE",
+            "t=\(ShellQuote.quote(temporary))",
+            "trap 'rm -f \"$t\"' EXIT",
+            "trap 'rm -f \"$t\"; exit 1' HUP INT TERM PIPE",
             directory.isEmpty ? ":" : "mkdir -p -m 0755 \(ShellQuote.quote(directory))",
-            "(umask 077; cat > \(t))",
-            "[ \"$(wc -c < \(t))\" -eq \(size) ] || { echo 'incomplete upload' >&2; exit 1; }",
-            "chmod \(String(mode, radix: 8)) \(t)",
-            "mv -f \(t) \(ShellQuote.quote(path))",
+            "(umask 077; cat > \"$t\")",
+            "[ \"$(wc -c < \"$t\")\" -eq \(size) ] || { echo 'incomplete upload' >&2; exit 1; }",
+            "chmod \(String(mode, radix: 8)) \"$t\"",
+            "mv -f \"$t\" \(ShellQuote.quote(path))",
             "trap - EXIT",
         ].joined(separator: "\n")
     }
