@@ -38,7 +38,9 @@ extension SSHConnection {
             }
         } catch {
             if let handle { _ = try? session.call(deadline: .after(.seconds(2))) { libssh2_sftp_close_handle(handle) } }
-            if !isBroken { _ = try? session.call(deadline: .after(.seconds(2))) { kf_sftp_unlink(sftp, temporary) } }
+            // After a channel failure the SFTP session is unusable; the clean-up gets a fresh one.
+            if case SSHError.channel? = error as? SSHError { resetSFTP() }
+            if !isBroken { try? removeQuietly(temporary) }
             throw error
         }
     }

@@ -148,6 +148,13 @@ final class SSHConnection: @unchecked Sendable {  // invariant: used only on its
 
     // MARK: SFTP
 
+    /// Drops the SFTP session (after its channel failed); the next SFTP call opens a new one.
+    func resetSFTP() {
+        guard let sftpHandle else { return }
+        _ = try? session.call(deadline: .after(.seconds(1))) { libssh2_sftp_shutdown(sftpHandle) }
+        self.sftpHandle = nil
+    }
+
     /// The connection's SFTP session, opened on first use and reused.
     func sftp(deadline: Deadline?) throws -> OpaquePointer {
         if let sftpHandle { return sftpHandle }

@@ -21,10 +21,8 @@ public final class SSHHost: Remote.Host, @unchecked Sendable {  // invariant: `c
         queue = DispatchQueue(label: "kubeforge.ssh.\(configuration.name)")
     }
 
-    deinit {
-        let connection = self.connection
-        queue.async { connection?.close() }
-    }
+    // No deinit work: nothing can still be queued once the last reference is gone, so the connection is
+    // simply freed (the server sees the TCP connection close). Call `disconnect()` for a polite goodbye.
 
     /// Connects and logs in now, retrying (with backoff) only errors a retry can fix.
     public func connect() async throws {
@@ -85,7 +83,10 @@ public final class SSHHost: Remote.Host, @unchecked Sendable {  // invariant: `c
             try await perform { try $0.upload(contents, to: path, temporary: temporary, mode: mode) }
         } catch {
             // The connection may have dropped mid-transfer: reconnect and remove the partial temporary file.
-            _ = try? await perform { try $0.removeQuietly(temporary) }
+            // A second try covers a connection that died just after the first failure was noticed.
+            for _ in 0..<2 {
+                if (try? await perform({ try $0.removeQuietly(temporary) })) != nil { break }
+            }
             throw error
         }
     }
