@@ -10,6 +10,7 @@ public struct Kubeforge: AsyncParsableCommand {
             VersionCommand.self,
             ConfigCommand.self,
             InventoryCommand.self,
+            RunCommand.self,
         ]
     )
 

@@ -3,6 +3,6 @@ import KubeforgeCLI
 @main
 enum Entrypoint {
     static func main() async {
-        await Kubeforge.main()
+        await Kubeforge.runMain()
     }
 }
