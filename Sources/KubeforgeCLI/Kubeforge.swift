@@ -11,6 +11,7 @@ public struct Kubeforge: AsyncParsableCommand {
             ConfigCommand.self,
             InventoryCommand.self,
             RunCommand.self,
+            PreflightCommand.self,
         ]
     )
 
