@@ -36,8 +36,13 @@ struct PreflightCommand: AsyncParsableCommand {
         }
         let (inventory, hosts) = try target.load()
         let transports = HostConnections.sshHosts(hosts)
-        let connections = zip(hosts, transports).map { host, transport in
-            Preflight.Connection(target: Self.target(for: host, in: inventory), host: .success(transport))
+        // Connect first, so the probe's round trip (which times the clock-skew check) excludes the handshake.
+        let connected = await FanOut.map(transports, concurrency: concurrency) { transport -> any Remote.Host in
+            try await transport.connect()
+            return transport
+        }
+        let connections = zip(hosts, connected).map { host, result in
+            Preflight.Connection(target: Self.target(for: host, in: inventory), host: result)
         }
         let report = await Preflight.run(connections: connections, concurrency: concurrency, ignore: ignore,
                                          reachability: reachability)

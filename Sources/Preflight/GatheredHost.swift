@@ -14,11 +14,18 @@ public struct GatheredHost: Sendable, Equatable {
         self.operatorAfter = operatorAfter
     }
 
-    /// The host clock minus the operator clock at the round trip's midpoint; nil when the host's time is unknown.
+    /// The host clock minus the operator clock, comparing the midpoint of the probe's run on the host with
+    /// the midpoint of the round trip (so the probe's own run time cancels out); nil when the host's time
+    /// is unknown.
     public var offsetFromOperator: Double? {
-        facts.epoch.map { $0 - (operatorBefore + operatorAfter) / 2 }
+        guard let start = facts.epoch else { return nil }
+        let hostMidpoint = (start + (facts.epochEnd ?? start)) / 2
+        return hostMidpoint - (operatorBefore + operatorAfter) / 2
     }
 
-    /// Half the round trip: how far off the midpoint estimate can be.
-    public var uncertainty: Double { max(0, operatorAfter - operatorBefore) / 2 }
+    /// Half the time spent on the network: how far off the midpoint estimate can be.
+    public var uncertainty: Double {
+        let onHost = facts.epoch.flatMap { start in facts.epochEnd.map { max(0, $0 - start) } } ?? 0
+        return max(0, operatorAfter - operatorBefore - onHost) / 2
+    }
 }

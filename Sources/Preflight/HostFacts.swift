@@ -18,6 +18,8 @@ public struct HostFacts: Sendable, Equatable {
     public var probeVersion: Int?
     /// The host's clock when the probe started, in seconds since the epoch.
     public var epoch: Double?
+    /// The host's clock when the probe finished; with `epoch` it places the host's midpoint.
+    public var epochEnd: Double?
     public var nodename: String
     public var kernelRelease: String
     public var machine: String
@@ -85,6 +87,7 @@ public struct HostFacts: Sendable, Equatable {
 
     init(sections: ProbeSections) throws {
         epoch = Self.parseEpoch(sections["epoch"]?.text)
+        epochEnd = Self.parseEpoch(sections["epoch-end"]?.text)
         let uname = (sections["uname"]?.text ?? "").split(separator: " ").map(String.init)
         nodename = uname.count > 1 ? uname[1] : ""
         kernelRelease = uname.count > 2 ? uname[2] : ""

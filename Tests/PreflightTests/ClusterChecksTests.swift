@@ -16,10 +16,23 @@ import Testing
             facts.machineID = "9f1c2d3e4b5a69788796a5b4c3d2e1f\(index)"
             facts.addresses = [try #require(IPAddress("192.168.10.1\(index)"))]
             let before = 1_709_604_751.0 + Double(index)
-            facts.epoch = before + roundTrip / 2 + offset
+            // The probe runs for 10 ms on the host, centred in the round trip.
+            facts.epoch = before + roundTrip / 2 + offset - 0.005
+            facts.epochEnd = before + roundTrip / 2 + offset + 0.005
             return GatheredHost(target: Fixture.target("node\(index)", address: "192.168.10.1\(index)"), facts: facts,
                                 operatorBefore: before, operatorAfter: before + roundTrip)
         }
+    }
+
+    /// A slow probe (its run dominating the round trip) does not read as clock skew.
+    @Test func probeRunTimeCancelsOut() throws {
+        var host = try cluster(clock: [0])[0]
+        host.facts.epoch = host.operatorBefore + 0.001
+        host.facts.epochEnd = host.operatorAfter - 0.001
+        host.operatorAfter = host.operatorBefore + 2.0
+        host.facts.epochEnd = host.operatorAfter - 0.001
+        #expect(abs(try #require(host.offsetFromOperator)) < 0.000_001)
+        #expect(abs(host.uncertainty - 0.001) < 0.000_001)
     }
 
     @Test func distinctHostsPassEverything() throws {
@@ -35,7 +48,7 @@ import Testing
     @Test func clockSkewAgainstOperatorAndMedian() throws {
         let results = ClusterChecks.clockSkew(try cluster(clock: [0.2, 5, -45]))
         #expect(results.map(\.status) == [.pass, .warn, .fail])
-        #expect(results[1].message.contains("+5.000 s from the operator's (±0.020 s)"))
+        #expect(results[1].message.contains("+5.000 s from the operator's (±0.015 s)"))
         // All hosts agree with each other but not with the operator: still skew.
         #expect(ClusterChecks.clockSkew(try cluster(clock: [40, 40, 40])).allSatisfy { $0.status == .fail })
         // The round trip's uncertainty is forgiven: 1.5 s off with a 2 s round trip is within ±1 s.
