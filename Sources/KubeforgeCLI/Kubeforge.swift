@@ -8,6 +8,9 @@ public struct Kubeforge: AsyncParsableCommand {
         version: KubeforgeVersion.current,
         subcommands: [
             VersionCommand.self,
+            InitCommand.self,
+            CertsCommand.self,
+            TokenCommand.self,
         ]
     )
 

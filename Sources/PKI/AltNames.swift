@@ -44,6 +44,10 @@ public struct AltNames: Sendable, Equatable {
 
     /// `DNS:[a b] IP:[c d]`, as kubeadm prints a serving certificate's names.
     public var summary: String {
-        "DNS names [\(dnsNames.joined(separator: " "))] and IPs [\(ipAddresses.map(\.description).joined(separator: " "))]"
+        let dns = "DNS names [\(dnsNames.joined(separator: " "))]"
+        let ips = "IPs [\(ipAddresses.map(\.description).joined(separator: " "))]"
+        if dnsNames.isEmpty && !ipAddresses.isEmpty { return ips }
+        if ipAddresses.isEmpty && !dnsNames.isEmpty { return dns }
+        return dns + " and " + ips
     }
 }

@@ -18,22 +18,24 @@ public struct CertificateExpiration: Sendable, Equatable {
     public var certificates: [Entry] = []
     public var certificateAuthorities: [Entry] = []
 
-    /// Reads every certificate and kubeconfig of the cluster described by `resolved`.
-    public static func inspect(_ resolved: CertificateTreeOptions.Resolved, host: any Remote.Host, now: Date = Date())
+    /// Reads every certificate and kubeconfig below `options`' directories; which ones exist follows the release
+    /// (super-admin.conf) and `externalEtcd`.
+    public static func inspect(_ options: CertificateTreeOptions, host: any Remote.Host, now: Date = Date())
         async throws -> CertificateExpiration
     {
-        let certs = PKIFiles(host: host, directory: resolved.options.certificatesDir)
-        let kubeconfigs = PKIFiles(host: host, directory: resolved.options.kubeconfigDir)
+        let release = try KubernetesRelease(parsing: options.kubernetesVersion)
+        let certs = PKIFiles(host: host, directory: options.certificatesDir)
+        let kubeconfigs = PKIFiles(host: host, directory: options.kubeconfigDir)
         var report = CertificateExpiration()
         var externallyManaged: [String: Bool] = [:]
-        for spec in CertificateCatalog.specs(for: resolved) where spec.isCA {
-            let certificate = try await certs.readCertificate(spec.certificateFile)
-            let hasKey = try await certs.exists(spec.keyFile)
-            externallyManaged[spec.name] = certificate != nil && !hasKey
-            report.certificateAuthorities.append(entry(spec.name, certificate, ca: nil, external: certificate != nil && !hasKey, now: now))
+        for name in RenewableCertificate.authorities(externalEtcd: options.externalEtcd) {
+            let base = RenewableCertificate.caBaseName(name)
+            let certificate = try await certs.readCertificate(base + ".crt")
+            let hasKey = try await certs.exists(base + ".key")
+            externallyManaged[name] = certificate != nil && !hasKey
+            report.certificateAuthorities.append(entry(name, certificate, ca: nil, external: certificate != nil && !hasKey, now: now))
         }
-        report.certificateAuthorities.sort { $0.name < $1.name }
-        for item in RenewableCertificate.all(for: resolved) {
+        for item in RenewableCertificate.all(release: release, externalEtcd: options.externalEtcd) {
             let certificate: Certificate?
             switch item.location {
             case let .certificateFiles(baseName):

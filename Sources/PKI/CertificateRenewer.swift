@@ -5,27 +5,30 @@ import X509
 /// `certs renew`: reissues certificates with a new key, keeping their CN, organizations, SANs and usages, signed
 /// by the CA on disk. Externally managed CAs (no key) make renewal fail for their certificates.
 public struct CertificateRenewer: Sendable {
-    public let resolved: CertificateTreeOptions.Resolved
+    public let options: CertificateTreeOptions
+    public let release: KubernetesRelease
     public let host: any Remote.Host
     public let issuer: CertificateIssuer
 
-    public init(resolved: CertificateTreeOptions.Resolved, host: any Remote.Host, issuer: CertificateIssuer? = nil) {
-        self.resolved = resolved
+    /// Only the directories, release, `externalEtcd`, algorithm and validity of `options` matter here.
+    public init(options: CertificateTreeOptions, host: any Remote.Host, issuer: CertificateIssuer? = nil) throws {
+        self.options = options
+        self.release = try KubernetesRelease(parsing: options.kubernetesVersion)
         self.host = host
-        self.issuer = issuer ?? CertificateIssuer(release: resolved.release, validity: resolved.options.certificateValidity,
-                                                  caValidity: resolved.options.caCertificateValidity)
+        self.issuer = issuer ?? CertificateIssuer(release: release, validity: options.certificateValidity,
+                                                  caValidity: options.caCertificateValidity)
     }
 
     /// Renews the named certificates (`all` = every one present). Names are those of `check-expiration`.
     public func renew(_ names: [String]) async throws -> PKIReport {
-        let catalog = RenewableCertificate.all(for: resolved)
+        let catalog = RenewableCertificate.all(release: release, externalEtcd: options.externalEtcd)
         let renewAll = names == ["all"]
         let unknown = names.filter { name in !renewAll && !catalog.contains { $0.name == name } }
         guard unknown.isEmpty else {
             throw PKIError(.invalidInput, "cannot renew \(unknown.map { "'\($0)'" }.joined(separator: ", ")); valid names: all, \(catalog.map(\.name).joined(separator: ", ")) (CAs and kubelet.conf are not renewable)")
         }
-        let certs = PKIFiles(host: host, directory: resolved.options.certificatesDir)
-        let kubeconfigs = PKIFiles(host: host, directory: resolved.options.kubeconfigDir)
+        let certs = PKIFiles(host: host, directory: options.certificatesDir)
+        let kubeconfigs = PKIFiles(host: host, directory: options.kubeconfigDir)
         var report = PKIReport()
 
         // Read everything first, so a missing CA key fails before any file changes.
@@ -62,7 +65,7 @@ public struct CertificateRenewer: Sendable {
             work.append((item, existing, config, ca, caKey))
         }
 
-        let keys = try await resolved.options.encryptionAlgorithm.generateKeys(count: work.count)
+        let keys = try await options.encryptionAlgorithm.generateKeys(count: work.count)
         for ((item, existing, config, ca, caKey), key) in zip(work, keys) {
             let contents = try CertificateContents(existing)
             let renewed = try issuer.leaf(commonName: contents.commonName, organizations: contents.organizations,

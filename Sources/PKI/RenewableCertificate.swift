@@ -12,15 +12,27 @@ public struct RenewableCertificate: Sendable, Equatable {
     public let caName: String
     public let location: Location
 
-    /// Every renewable certificate of this cluster, sorted by name as `check-expiration` lists them.
-    public static func all(for resolved: CertificateTreeOptions.Resolved) -> [RenewableCertificate] {
-        let leaves = CertificateCatalog.specs(for: resolved).filter { !$0.isCA }.map {
-            RenewableCertificate(name: $0.name, caName: $0.caName!, location: .certificateFiles(baseName: $0.baseName))
+    /// Every renewable certificate of a cluster, sorted by name as `check-expiration` lists them.
+    public static func all(release: KubernetesRelease, externalEtcd: Bool) -> [RenewableCertificate] {
+        var leaves: [(String, String, String)] = [
+            ("apiserver", "ca", "apiserver"), ("apiserver-kubelet-client", "ca", "apiserver-kubelet-client"),
+            ("front-proxy-client", "front-proxy-ca", "front-proxy-client"),
+        ]
+        if !externalEtcd {
+            leaves += [("etcd-server", "etcd-ca", "etcd/server"), ("etcd-peer", "etcd-ca", "etcd/peer"),
+                       ("etcd-healthcheck-client", "etcd-ca", "etcd/healthcheck-client"),
+                       ("apiserver-etcd-client", "etcd-ca", "apiserver-etcd-client")]
         }
-        let kubeconfigs = KubeconfigKind.kinds(for: resolved.release).filter { $0 != .kubelet }.map {
+        let files = leaves.map { RenewableCertificate(name: $0.0, caName: $0.1, location: .certificateFiles(baseName: $0.2)) }
+        let kubeconfigs = KubeconfigKind.kinds(for: release).filter { $0 != .kubelet }.map {
             RenewableCertificate(name: $0.fileName, caName: "ca", location: .kubeconfig(fileName: $0.fileName))
         }
-        return (leaves + kubeconfigs).sorted { $0.name < $1.name }
+        return (files + kubeconfigs).sorted { $0.name < $1.name }
+    }
+
+    /// The CA names of a cluster, sorted.
+    public static func authorities(externalEtcd: Bool) -> [String] {
+        externalEtcd ? ["ca", "front-proxy-ca"] : ["ca", "etcd-ca", "front-proxy-ca"]
     }
 
     /// The CA files below the certificate directory for a CA name.

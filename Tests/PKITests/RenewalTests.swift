@@ -17,7 +17,7 @@ import X509
         let caBefore = FileManager.default.contents(atPath: pki + "/ca.crt")
 
         let later = CertificateIssuer(startTime: Date().addingTimeInterval(86400), release: resolved.release)
-        let report = try await CertificateRenewer(resolved: resolved, host: LocalHost(), issuer: later).renew(["all"])
+        let report = try await CertificateRenewer(options: resolved.options, host: LocalHost(), issuer: later).renew(["all"])
         #expect(report.entries.count == 11)
         #expect(report.entries.allSatisfy { $0.outcome == .renewed })
         let after = try Certificate(pemEncoded: String(contentsOfFile: pki + "/apiserver.crt", encoding: .utf8))
@@ -37,7 +37,7 @@ import X509
         defer { directory.remove() }
         let resolved = try sampleOptions(directory.path, algorithm: .ecdsaP256).resolve()
         _ = try await PKIGenerator(resolved: resolved, host: LocalHost()).run(.everything(for: resolved))
-        let renewer = CertificateRenewer(resolved: resolved, host: LocalHost())
+        let renewer = try CertificateRenewer(options: resolved.options, host: LocalHost())
         do {
             _ = try await renewer.renew(["ca"])
             Issue.record("renewed a CA")
@@ -47,7 +47,7 @@ import X509
             _ = try await renewer.renew(["etcd-server"])
             Issue.record("renewed with an external CA")
         } catch let error as PKIError { #expect(error.code == .externalCA) }
-        let expiration = try await CertificateExpiration.inspect(resolved, host: LocalHost())
+        let expiration = try await CertificateExpiration.inspect(resolved.options, host: LocalHost())
         #expect(expiration.certificates.map(\.name) == [
             "admin.conf", "apiserver", "apiserver-etcd-client", "apiserver-kubelet-client", "controller-manager.conf",
             "etcd-healthcheck-client", "etcd-peer", "etcd-server", "front-proxy-client", "scheduler.conf", "super-admin.conf",
