@@ -45,7 +45,12 @@ struct InitPhaseCertificateFlags: ParsableArguments {
         options.certificatesDir = certificatesDir
         options.kubeconfigDir = kubeconfigDir
         options.nodeName = nodeName ?? ""
-        options.advertiseAddress = try advertiseAddress ?? InitPhaseAddressDetection.defaultRouteAddress()
+        // Unset or unspecified (0.0.0.0, ::) means "detect", as in kubeadm.
+        if let advertiseAddress, !["0.0.0.0", "::"].contains(advertiseAddress) {
+            options.advertiseAddress = advertiseAddress
+        } else {
+            options.advertiseAddress = try InitPhaseAddressDetection.defaultRouteAddress()
+        }
         options.bindPort = bindPort
         options.apiServerCertSANs = extraSANs.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
             .filter { !$0.isEmpty }

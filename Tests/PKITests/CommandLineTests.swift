@@ -60,6 +60,16 @@ import Testing
         #expect(renew.status == 2)
     }
 
+    /// Without --apiserver-advertise-address the address of the default-route interface is used, as kubeadm does.
+    @Test func advertiseAddressDefaultsToTheDefaultRouteInterface() throws {
+        let root = try TemporaryDirectory()
+        defer { root.remove() }
+        let result = try kubeforge(["init", "phase", "certs", "apiserver", "--rootfs", root.path, "--node-name", "cp-1"])
+        // apiserver needs the CA: the error proves the flags resolved (bad input would exit 2).
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("kubeforge init phase certs ca"))
+    }
+
     @Test func tokenAndCertificateKeyGeneration() throws {
         let token = try kubeforge(["token", "generate"])
         #expect(token.stdout.trimmingCharacters(in: .newlines).wholeMatch(of: try Regex("[a-z0-9]{6}\\.[a-z0-9]{16}")) != nil)
