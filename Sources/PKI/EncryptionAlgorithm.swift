@@ -31,16 +31,8 @@ public enum EncryptionAlgorithm: String, CaseIterable, Sendable {
         }
     }
 
-    /// Generates `count` keys at once, spread over every core (RSA generation dominates the PKI's run time).
+    /// Generates `count` keys at once, one thread per core (RSA generation dominates the PKI's run time).
     public func generateKeys(count: Int) async throws -> [SigningKey] {
-        guard count > 0 else { return [] }
-        return try await withThrowingTaskGroup(of: (Int, SigningKey).self) { group in
-            for index in 0..<count {
-                group.addTask { (index, try generateKey()) }
-            }
-            var keys = [SigningKey?](repeating: nil, count: count)
-            for try await (index, key) in group { keys[index] = key }
-            return keys.compactMap { $0 }
-        }
+        try await ParallelWork.run(count: count) { try generateKey() }
     }
 }

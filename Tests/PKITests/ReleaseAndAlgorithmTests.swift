@@ -56,6 +56,26 @@ import X509
         }
     }
 
+    /// Key generation is spread over the cores: with a blocking stand-in for RSA generation, at least two run at once.
+    @Test func keysAreGeneratedConcurrently() async throws {
+        final class InFlight: @unchecked Sendable {  // invariant: fields touched only under `lock`
+            let lock = NSLock()
+            var current = 0
+            var peak = 0
+        }
+        let inFlight = InFlight()
+        let values = try await ParallelWork.run(count: 6) { () -> Int in
+            inFlight.lock.withLock { inFlight.current += 1; inFlight.peak = max(inFlight.peak, inFlight.current) }
+            Thread.sleep(forTimeInterval: 0.1)
+            inFlight.lock.withLock { inFlight.current -= 1 }
+            return 1
+        }
+        #expect(values.count == 6)
+        #expect(inFlight.peak >= min(2, ProcessInfo.processInfo.activeProcessorCount))
+        let keys = try await EncryptionAlgorithm.ecdsaP256.generateKeys(count: 5)
+        #expect(Set(keys.map { $0.pemEncoded }).count == 5)
+    }
+
     @Test func versionsAndAlgorithmsParseWithClearErrors() throws {
         #expect(try KubernetesRelease(parsing: "v1.30.2") == KubernetesRelease(major: 1, minor: 30, patch: 2))
         #expect(try KubernetesRelease(parsing: "1.31") == KubernetesRelease(major: 1, minor: 31))

@@ -7,8 +7,8 @@ import Testing
 struct TemporaryDirectory {
     let path: String
 
-    init() throws {
-        path = NSTemporaryDirectory() + "kubeforge-pki-" + UUID().uuidString.prefix(8)
+    init(prefix: String = "kubeforge-pki-") throws {
+        path = NSTemporaryDirectory() + prefix + UUID().uuidString.prefix(8)
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     }
 
@@ -74,7 +74,14 @@ enum SharedTree {
     }
 
     static let tree = Task<Tree, any Error> {
-        let directory = try TemporaryDirectory()
+        // Swift Testing has no suite teardown: remove the shared trees of earlier test processes that have exited.
+        let temporary = NSTemporaryDirectory()
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: temporary)) ?? []
+        where name.hasPrefix("kubeforge-pki-shared-") {
+            let pid = name.dropFirst("kubeforge-pki-shared-".count).prefix { $0 != "-" }
+            if !FileManager.default.fileExists(atPath: "/proc/\(pid)") { try? FileManager.default.removeItem(atPath: temporary + name) }
+        }
+        let directory = try TemporaryDirectory(prefix: "kubeforge-pki-shared-\(getpid())-")
         let resolved = try sampleOptions(directory.path).resolve()
         let start = Date()
         let issuer = CertificateIssuer(startTime: start, release: resolved.release)
