@@ -29,6 +29,13 @@ public struct PKIGenerator: Sendable {
             Request(certificates: CertificateCatalog.specs(for: resolved).map(\.name) + ["sa"],
                     kubeconfigs: KubeconfigKind.kinds(for: resolved.release))
         }
+
+        /// `join --control-plane` after download-certs: every leaf from the shared CAs, and admin,
+        /// controller-manager and scheduler kubeconfigs (never super-admin.conf; the kubelet bootstraps its own).
+        public static func joiningControlPlane(for resolved: CertificateTreeOptions.Resolved) -> Request {
+            Request(certificates: CertificateCatalog.specs(for: resolved).filter { !$0.isCA }.map(\.name),
+                    kubeconfigs: [.admin, .controllerManager, .scheduler])
+        }
     }
 
     public init(resolved: CertificateTreeOptions.Resolved, host: any Remote.Host, issuer: CertificateIssuer? = nil) {

@@ -73,7 +73,7 @@ struct Expected: Sendable, CustomStringConvertible {
         #expect(certificate.notValidAfter == tree.startTime.addingTimeInterval(validity))
 
         // The chain verifies with swift-certificates' RFC 5280 verifier.
-        var verifier = Verifier(rootCertificates: CertificateStore([issuer])) { RFC5280Policy(validationTime: Date()) }
+        var verifier = Verifier(rootCertificates: CertificateStore([issuer])) { RFC5280Policy() }
         let result = await verifier.validate(leaf: certificate, intermediates: CertificateStore())
         guard case .validCertificate = result else {
             Issue.record("\(expected.file) does not verify: \(result)")

@@ -140,6 +140,29 @@ import X509
         #expect(!FileManager.default.fileExists(atPath: options.certificatesDir + "/front-proxy-ca.crt"))
     }
 
+    /// A joining control plane gets the shared CAs (upload-certs), then issues its own leaves and kubeconfigs.
+    @Test func joiningControlPlaneIssuesLeavesFromSharedCAs() async throws {
+        let first = try TemporaryDirectory(), second = try TemporaryDirectory()
+        defer { first.remove(); second.remove() }
+        let primary = sampleOptions(first.path, algorithm: .ecdsaP256)
+        _ = try await generate(primary)
+        let key = CertificateKey.generate()
+        let secret = try await SharedCertificates.encrypt(from: PKIFiles(host: LocalHost(), directory: primary.certificatesDir), key: key)
+        var joining = sampleOptions(second.path, algorithm: .ecdsaP256)
+        joining.nodeName = "cp-2"
+        joining.advertiseAddress = "192.168.2.202"
+        try await SharedCertificates.decryptAndWrite(secret, to: PKIFiles(host: LocalHost(), directory: joining.certificatesDir), key: key)
+        let resolved = try joining.resolve()
+        let report = try await PKIGenerator(resolved: resolved, host: LocalHost()).run(.joiningControlPlane(for: resolved))
+        #expect(report.entries.filter { $0.outcome == .created }.count == 7 + 3)
+        #expect(!FileManager.default.fileExists(atPath: joining.kubeconfigDir + "/super-admin.conf"))
+        let ca = try Certificate(pemEncoded: String(contentsOfFile: primary.certificatesDir + "/etcd/ca.crt", encoding: .utf8))
+        let peer = try Certificate(pemEncoded: String(contentsOfFile: joining.certificatesDir + "/etcd/peer.crt", encoding: .utf8))
+        #expect(peer.isSigned(by: ca))
+        #expect(try CertificateContents(peer).commonName == "cp-2")
+        #expect(FileManager.default.contents(atPath: joining.certificatesDir + "/sa.key") == FileManager.default.contents(atPath: primary.certificatesDir + "/sa.key"))
+    }
+
     @Test func writesAreAtomicAndLeaveNoTemporaryFiles() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
