@@ -12,6 +12,9 @@ public struct Kubeforge: AsyncParsableCommand {
             InventoryCommand.self,
             RunCommand.self,
             PreflightCommand.self,
+            InitCommand.self,
+            CertsCommand.self,
+            TokenCommand.self,
         ]
     )
 
