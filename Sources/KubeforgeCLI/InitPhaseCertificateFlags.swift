@@ -1,63 +1,56 @@
 import ArgumentParser
 import Foundation
+import KubeadmConfig
 import PKI
 import Remote
 
-/// kubeadm's init flags that decide certificates and kubeconfigs, mapped onto `CertificateTreeOptions`.
+/// kubeadm's init flags and `--config`, as the certificate and kubeconfig phases read them: one kubeadm
+/// configuration (defaults, then the file, then flags) mapped onto `CertificateTreeOptions`.
 struct InitPhaseCertificateFlags: ParsableArguments {
-    @Option(name: .customLong("cert-dir"), help: "The path where certificates are stored.")
-    var certificatesDir = "/etc/kubernetes/pki"
+    @OptionGroup var kubeadm: KubeadmInitFlagOptions
+
+    @Option(help: "A kubeadm configuration file (InitConfiguration and ClusterConfiguration, v1beta3 or v1beta4).")
+    var config: String?
 
     @Option(help: ArgumentHelp("Resolve every host path under this directory.", valueName: "dir"))
     var rootfs: String?
-
-    @Option(name: .customLong("apiserver-advertise-address"),
-            help: "The IP address the API server advertises (default: the address of the default-route interface).")
-    var advertiseAddress: String?
-
-    @Option(name: .customLong("apiserver-bind-port"), help: "Port for the API server to bind to.")
-    var bindPort = 6443
-
-    @Option(name: .customLong("apiserver-cert-extra-sans"), parsing: .singleValue,
-            help: "Extra Subject Alternative Names (IPs or DNS names) for the API server certificate, comma-separated.")
-    var extraSANs: [String] = []
-
-    @Option(name: .customLong("control-plane-endpoint"), help: "A stable IP address or DNS name for the control plane.")
-    var controlPlaneEndpoint = ""
-
-    @Option(name: .customLong("service-cidr"), help: "IP range for Service virtual IPs.")
-    var serviceCIDR = "10.96.0.0/12"
-
-    @Option(name: .customLong("service-dns-domain"), help: "DNS domain of Services.")
-    var serviceDNSDomain = "cluster.local"
-
-    @Option(name: .customLong("kubernetes-version"), help: "The Kubernetes version the PKI is made for.")
-    var kubernetesVersion = "stable-1"
-
-    @Option(name: .customLong("node-name"), help: "The node name (default: the lower-cased hostname).")
-    var nodeName: String?
 
     var host: LocalHost { LocalHost(rootfs: rootfs) }
 
     /// The options these flags describe; `kubeconfigDir` is given by the phases that write kubeconfigs.
     func treeOptions(kubeconfigDir: String = "/etc/kubernetes") throws -> CertificateTreeOptions {
-        var options = CertificateTreeOptions()
-        options.certificatesDir = certificatesDir
-        options.kubeconfigDir = kubeconfigDir
-        options.nodeName = nodeName ?? ""
-        // Unset or unspecified (0.0.0.0, ::) means "detect", as in kubeadm.
-        if let advertiseAddress, !["0.0.0.0", "::"].contains(advertiseAddress) {
-            options.advertiseAddress = advertiseAddress
-        } else {
-            options.advertiseAddress = try InitPhaseAddressDetection.defaultRouteAddress()
-        }
-        options.bindPort = bindPort
-        options.apiServerCertSANs = extraSANs.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
-            .filter { !$0.isEmpty }
-        options.controlPlaneEndpoint = controlPlaneEndpoint
-        options.serviceSubnet = serviceCIDR
-        options.dnsDomain = serviceDNSDomain
-        options.kubernetesVersion = kubernetesVersion
-        return options
+        var configuration = try ConfigInput.load(configFile: config, flags: kubeadm.initFlags, rejectMixedFlags: true)
+        // Unset or unspecified (0.0.0.0, ::) means "detect", as in kubeadm; detect only then.
+        let advertise = configuration.initConfiguration.localAPIEndpoint.advertiseAddress
+        let detected = ["", "0.0.0.0", "::"].contains(advertise) ? try InitPhaseAddressDetection.defaultRouteAddress() : advertise
+        configuration.completeNodeSpecific(hostname: ProcessInfo.processInfo.hostName, defaultRouteAddress: detected)
+        return try CertificateTreeOptions(configuration, kubeconfigDir: kubeconfigDir)
+    }
+}
+
+extension CertificateTreeOptions {
+    /// What a kubeadm configuration says about the certificate tree (the composition root's mapping:
+    /// PKI does not know kubeadm's configuration types).
+    init(_ configuration: KubeadmConfiguration, kubeconfigDir: String) throws {
+        let cluster = configuration.clusterConfiguration
+        let node = configuration.initConfiguration
+        self.init()
+        certificatesDir = cluster.certificatesDir
+        self.kubeconfigDir = kubeconfigDir
+        nodeName = node.nodeRegistration.name
+        advertiseAddress = node.localAPIEndpoint.advertiseAddress
+        bindPort = node.localAPIEndpoint.bindPort
+        controlPlaneEndpoint = cluster.controlPlaneEndpoint
+        apiServerCertSANs = cluster.apiServer.certSANs
+        etcdServerCertSANs = cluster.etcd.local?.serverCertSANs ?? []
+        etcdPeerCertSANs = cluster.etcd.local?.peerCertSANs ?? []
+        externalEtcd = cluster.etcd.external != nil
+        serviceSubnet = cluster.networking.serviceSubnet
+        dnsDomain = cluster.networking.dnsDomain
+        clusterName = cluster.clusterName
+        kubernetesVersion = cluster.kubernetesVersion
+        encryptionAlgorithm = try EncryptionAlgorithm(parsing: cluster.encryptionAlgorithm.rawValue)
+        certificateValidity = TimeInterval(cluster.certificateValidityPeriod.seconds)
+        caCertificateValidity = TimeInterval(cluster.caCertificateValidityPeriod.seconds)
     }
 }
