@@ -47,7 +47,8 @@ struct PreflightCommand: AsyncParsableCommand {
         let report = await Preflight.run(connections: connections, concurrency: concurrency, ignore: ignore,
                                          reachability: reachability)
         for transport in transports { await transport.disconnect() }
-        print(output == .json ? report.json() : report.table(), terminator: output == .json ? "\n" : "")
+        let text = output == .json ? report.json() : report.table()
+        print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
         if report.exitCode != 0 { throw ExitCode(report.exitCode) }
     }
 
