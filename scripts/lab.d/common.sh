@@ -69,14 +69,21 @@ delete_netns() {
     ip netns del "$ns" 2>/dev/null || true
 }
 
+# True while PID exists and is not a zombie (orphans are reaped by this machine's PID 1 only lazily).
+alive() {
+    local state
+    state=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 1
+    [ -n "$state" ] && [ "$state" != Z ] && [ "$state" != X ]
+}
+
 # Wait until a process is gone (up to N tenths of a second); true if it is.
 wait_gone() {
     local pid=$1 tenths=${2:-50} i
     for ((i = 0; i < tenths; i++)); do
-        kill -0 "$pid" 2>/dev/null || return 0
+        alive "$pid" || return 0
         sleep 0.1
     done
-    ! kill -0 "$pid" 2>/dev/null
+    ! alive "$pid"
 }
 
 # True if ADDR accepts TCP connections on port 22 (cheaper than a full SSH handshake).

@@ -202,10 +202,13 @@ boot_host() {
         done
         # setsid: the host outlives the shell that started it. stdin is not a tty, so the console is
         # read-only and only logged. fds 8/9 are lab locks and must not stay held by the host.
+        # A network namespace given by path does not imply --private-network, so ask for what that would
+        # grant: CAP_NET_ADMIN (iptables, ip, conntrack) and a writable /proc/sys/net (per-host sysctls).
+        SYSTEMD_NSPAWN_API_VFS_WRITABLE=network \
         exec setsid systemd-nspawn --quiet --boot --register=no --keep-unit \
             --directory="$base" --overlay="$base:$dir/upper:/" \
             --machine="$name" --hostname="$name" \
-            --network-namespace-path="/run/netns/kf-$name" \
+            --network-namespace-path="/run/netns/kf-$name" --capability=CAP_NET_ADMIN \
             --link-journal=no --resolv-conf=off --timezone=off --console=read-only \
             </dev/null >"$log" 2>&1 8>&- 9>&-
     ) &
@@ -214,7 +217,7 @@ boot_host() {
     # The subshell needs a moment to become systemd-nspawn; until then the host does not count as running.
     for ((i = 0; i < 100; i++)); do
         host_running "$name" && return 0
-        kill -0 "$pid" 2>/dev/null || break
+        alive "$pid" || break
         sleep 0.05
     done
     host_running "$name" || die "host $name: systemd-nspawn did not start; see $log"
@@ -322,22 +325,25 @@ hosts_up() {
     log "ready: $(tr '\n' ' ' <"$LAB_STATE/hosts")"
 }
 
-# Stop one nspawn host: SIGKILL its container init (that ends the whole PID namespace at once — the
-# state is thrown away anyway), then let nspawn notice, unmount its overlay and exit.
-stop_nspawn() {
-    local pid=$1 child
-    for child in $(pgrep -P "$pid" 2>/dev/null); do
-        kill -KILL "$child" 2>/dev/null || true
+# Stop nspawn hosts: SIGKILL each container's init (that ends its whole PID namespace at once — the state
+# is thrown away anyway), then let each nspawn notice, unmount its overlay and exit.
+stop_nspawns() {
+    local pid child
+    for pid in "$@"; do
+        for child in $(pgrep -P "$pid" 2>/dev/null); do
+            kill -KILL "$child" 2>/dev/null || true
+        done
     done
-    wait_gone "$pid" 50 || { kill -KILL "$pid" 2>/dev/null || true; wait_gone "$pid" 20 || true; }
+    for pid in "$@"; do
+        wait_gone "$pid" 100 || { kill -KILL "$pid" 2>/dev/null || true; wait_gone "$pid" 20 || true; }
+    done
 }
 
 hosts_down() {
-    local n pid ns link pids
+    local ns link pids
     # Every lab nspawn on the machine, including ones whose state dir is gone.
-    for pid in $(pgrep -f -- '^systemd-nspawn .*--network-namespace-path=/run/netns/kf-' 2>/dev/null); do
-        stop_nspawn "$pid"
-    done
+    # shellcheck disable=SC2046
+    stop_nspawns $(pgrep -f -- '^systemd-nspawn .*--network-namespace-path=/run/netns/kf-' 2>/dev/null || true)
     for ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep '^kf-' || true); do
         delete_netns "$ns"
     done

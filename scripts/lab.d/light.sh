@@ -32,16 +32,24 @@ light_count_running() {
     echo "$n"
 }
 
-light_stop_one() {
-    local i=$1 id pid
-    id=$(light_id "$i")
-    if pid=$(light_pid "$i"); then
-        kill -TERM "$pid" 2>/dev/null || true
-        wait_gone "$pid" 20 || kill -KILL "$pid" 2>/dev/null || true
-    fi
-    delete_netns "kfl-$id"
-    delete_link "kflv-$id"
-    rm -rf "$LAB_STATE/light/run/$id"
+# Stop light hosts by number: all sshds first, then their namespaces and links.
+light_stop() {
+    local i id pid pids=()
+    for i in "$@"; do
+        if pid=$(light_pid "$i"); then
+            kill -TERM "$pid" 2>/dev/null || true
+            pids+=("$pid")
+        fi
+    done
+    for pid in "${pids[@]+"${pids[@]}"}"; do
+        wait_gone "$pid" 30 || kill -KILL "$pid" 2>/dev/null || true
+    done
+    for i in "$@"; do
+        id=$(light_id "$i")
+        delete_netns "kfl-$id"
+        delete_link "kflv-$id"
+        rm -rf "$LAB_STATE/light/run/$id"
+    done
 }
 
 light_start_one() {
@@ -128,11 +136,13 @@ light_up() {
     rm -f "$LAB_STATE/light_ready"
     ensure_bridge "$LIGHT_BRIDGE" "$LIGHT_NET.1/16"
     # Exactly N: stop any beyond N, start the missing ones.
+    local extra=()
     for d in "$LAB_STATE"/light/run/*/; do
         [ -d "$d" ] || continue
         i=$((10#$(basename "$d")))
-        [ "$i" -le "$n" ] || light_stop_one "$i"
+        [ "$i" -le "$n" ] || extra+=("$i")
     done
+    [ ${#extra[@]} -eq 0 ] || light_stop "${extra[@]}"
     for ((i = 1; i <= n; i++)); do
         light_pid "$i" >/dev/null || light_start_one "$i"
     done
@@ -160,11 +170,12 @@ light_up() {
 }
 
 light_down() {
-    local d ns link pid
+    local d ns link all=()
     for d in "$LAB_STATE"/light/run/*/; do
         [ -d "$d" ] || continue
-        light_stop_one "$((10#$(basename "$d")))"
+        all+=("$((10#$(basename "$d")))")
     done
+    [ ${#all[@]} -eq 0 ] || light_stop "${all[@]}"
     # Strays from an older state dir: anything in a kfl- namespace goes with it.
     for ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep '^kfl-' || true); do
         delete_netns "$ns"
