@@ -34,18 +34,23 @@ ensure_base() {
     if [ ! -f "$dir/.kubeforge-lab-base" ]; then
         command -v debootstrap >/dev/null || die "debootstrap is missing: run scripts/install-deps"
         tmp="$LAB_CACHE/.building-$$"
-        rm -rf "$tmp" "$dir"
+        rm -rf --one-file-system "$tmp" "$dir"
         packages=$(IFS=,; echo "${LAB_PACKAGES[*]}")
         log "building the base root filesystem in $dir (debootstrap bookworm, about a minute)"
-        if ! debootstrap --variant=minbase --cache-dir="$LAB_CACHE/debs" --include="$packages" \
-                bookworm "$tmp" "$LAB_MIRROR" >"$LAB_CACHE/debootstrap.log" 2>&1; then
+        # Two stages so dpkg can install with force-unsafe-io (no fsync per file: a crash here only
+        # costs a rebuild); this roughly halves the cold build. The setting does not stay in the base.
+        if ! { debootstrap --foreign --variant=minbase --cache-dir="$LAB_CACHE/debs" --include="$packages" \
+                    bookworm "$tmp" "$LAB_MIRROR" \
+                && echo force-unsafe-io >"$tmp/etc/dpkg/dpkg.cfg.d/kubeforge-lab-build" \
+                && chroot "$tmp" /debootstrap/debootstrap --second-stage \
+                && rm -f "$tmp/etc/dpkg/dpkg.cfg.d/kubeforge-lab-build"; } >"$LAB_CACHE/debootstrap.log" 2>&1; then
             tail -n 20 "$LAB_CACHE/debootstrap.log" >&2
-            rm -rf "$tmp"
+            rm -rf --one-file-system "$tmp"
             die "debootstrap failed (full log: $LAB_CACHE/debootstrap.log; mirror $LAB_MIRROR)"
         fi
         if ! chroot "$tmp" /bin/sh -s <"$LAB_SCRIPT_DIR/lab.d/base-setup.sh" >"$LAB_CACHE/setup.log" 2>&1; then
             tail -n 20 "$LAB_CACHE/setup.log" >&2
-            rm -rf "$tmp"
+            rm -rf --one-file-system "$tmp"
             die "base setup (scripts/lab.d/base-setup.sh) failed; log: $LAB_CACHE/setup.log"
         fi
         printf '%s\n' "${LAB_PACKAGES[@]}" >"$tmp/.kubeforge-lab-base"
@@ -59,11 +64,11 @@ ensure_base() {
 # Remove bases with another key, unless a running host still boots from one.
 prune_old_bases() {
     local keep=$1 old
-    for old in "$LAB_CACHE"/base-*; do
+    for old in "$LAB_CACHE"/base-* "$LAB_CACHE"/.building-*; do
         [ -d "$old" ] && [ "$old" != "$keep" ] || continue
         if grep -qs -- "--directory=$old" /proc/[0-9]*/cmdline 2>/dev/null; then
             continue
         fi
-        rm -rf "$old"
+        rm -rf --one-file-system "$old"
     done
 }
