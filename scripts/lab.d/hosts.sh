@@ -25,7 +25,7 @@ nspawn_pid() {
     f="$(host_dir "$1")/nspawn.pid"
     [ -s "$f" ] || return 1
     pid=$(cat "$f")
-    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "systemd-nspawn .*--machine=$1 " || return 1
+    { tr '\0' ' ' <"/proc/$pid/cmdline"; } 2>/dev/null | grep -q -- "systemd-nspawn .*--machine=$1 " || return 1
     printf '%s\n' "$pid"
 }
 
@@ -244,6 +244,11 @@ write_known_hosts() {
     mv "$tmp" "$LAB_STATE/known_hosts"
 }
 
+# The last lines of a host's boot console, without terminal colour codes.
+console_tail() {
+    tail -n "${2:-25}" "$LAB_STATE/logs/$1.console.log" 2>/dev/null | sed 's/\x1b\[[0-9;]*m//g' >&2 || true
+}
+
 # Wait until every named host answers SSH with its recorded host key, or fail with its console tail.
 wait_for_ssh() {
     local deadline=$((SECONDS + LAB_BOOT_DEADLINE)) pending=("$@") still n a
@@ -252,7 +257,8 @@ wait_for_ssh() {
         for n in "${pending[@]}"; do
             a=$(host_address "$n")
             if ! host_running "$n"; then
-                tail -n 25 "$LAB_STATE/logs/$n.console.log" >&2 || true
+                rm -f "$LAB_STATE/ready"
+                console_tail "$n"
                 die "host $n ($a): systemd-nspawn exited during boot; console above, full log $LAB_STATE/logs/$n.console.log"
             fi
             if tcp_open "$a" && lab_ssh "$LAB_STATE/known_hosts" "root@$a" true </dev/null 2>/dev/null; then
@@ -263,9 +269,10 @@ wait_for_ssh() {
         pending=("${still[@]+"${still[@]}"}")
         [ ${#pending[@]} -gt 0 ] || break
         if [ $SECONDS -ge $deadline ]; then
+            rm -f "$LAB_STATE/ready"
             for n in "${pending[@]}"; do
                 printf -- '--- %s console (last 25 lines) ---\n' "$n" >&2
-                tail -n 25 "$LAB_STATE/logs/$n.console.log" >&2 || true
+                console_tail "$n"
                 printf -- '--- %s: ssh -v ---\n' "$n" >&2
                 lab_ssh "$LAB_STATE/known_hosts" -o LogLevel=INFO "root@$(host_address "$n")" true </dev/null 2>&1 | tail -n 5 >&2 || true
             done
@@ -354,7 +361,7 @@ hosts_down() {
     remove_host_cgroups
     if mountpoint -q /run/systemd/nspawn 2>/dev/null \
         && findmnt -n -o SOURCE /run/systemd/nspawn | grep -qx kf-nspawn \
-        && ! pgrep -x systemd-nspawn >/dev/null; then
+        && ! ps -C systemd-nspawn -o stat= | grep -qv '^Z'; then
         umount /run/systemd/nspawn
     fi
     unmount_empty_netns_dir

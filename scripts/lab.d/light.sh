@@ -19,7 +19,7 @@ light_pid() {
     f="$LAB_STATE/light/run/$(light_id "$1")/sshd.pid"
     [ -s "$f" ] || return 1
     pid=$(cat "$f")
-    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "sshd.*$LAB_STATE/light/run/$(light_id "$1")/sshd_config" || return 1
+    { tr '\0' ' ' <"/proc/$pid/cmdline"; } 2>/dev/null | grep -q "sshd.*$LAB_STATE/light/run/$(light_id "$1")/sshd_config" || return 1
     printf '%s\n' "$pid"
 }
 
@@ -76,6 +76,8 @@ PubkeyAuthentication yes
 PasswordAuthentication no
 KbdInteractiveAuthentication no
 UsePAM no
+# The state dir may sit below a world-writable directory (/tmp), which StrictModes would refuse.
+StrictModes no
 UseDNS no
 PrintMotd no
 PrintLastLog no
