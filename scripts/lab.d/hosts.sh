@@ -117,7 +117,7 @@ upper_authorize() {
 
 # The host's own overlay layer: identity, hostname, addresses, sshd policy, authorised keys.
 write_upper() {
-    local base=$1 name=$2 address=$3 upper id password=no t
+    local base=$1 name=$2 address=$3 upper id password=no t d
     upper="$(host_dir "$name")/upper"
     id="$LAB_STATE/identity/$name"
     mkdir -p "$upper"

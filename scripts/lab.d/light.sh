@@ -100,7 +100,7 @@ EOF
 }
 
 light_write_files() {
-    local n=$1 i id address tmp inv
+    local n=$1 i id address tmp inv role
     tmp="$LAB_STATE/light_known_hosts.tmp"
     : >"$tmp"
     for ((i = 1; i <= n; i++)); do
