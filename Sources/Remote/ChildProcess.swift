@@ -49,10 +49,11 @@ struct ChildProcess: Sendable {
         return ChildProcess(pid: pid, stdinFD: feedsStdin ? stdinPipe[1] : nil)
     }
 
-    /// Writes `data` to the child's stdin on a background thread, then closes it.
+    /// Writes `data` to the child's stdin on a thread of its own (the write blocks until the child reads),
+    /// then closes it.
     func feed(_ data: Data) {
         guard let fd = stdinFD else { return }
-        DispatchQueue.global().async {
+        Thread.detachNewThread {
             data.withUnsafeBytes { buffer in
                 var offset = 0
                 while offset < buffer.count {

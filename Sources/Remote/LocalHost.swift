@@ -26,7 +26,9 @@ public struct LocalHost: Host {
         if let stdin { child.feed(stdin) }
         let exited = ExitSignal()
         let status = StatusBox()
-        DispatchQueue.global().async {
+        // waitpid blocks: give it a thread of its own, never one of the shared pools (which on Linux hold
+        // one thread per core, so a few blocked waits would starve timers and everything else).
+        Thread.detachNewThread {
             status.value = child.waitForExit()
             exited.fire()
         }
@@ -131,6 +133,9 @@ private final class StatusBox: @unchecked Sendable {  // written once before `Ex
 
 /// A one-shot signal that an async caller can wait on with a deadline.
 private final class ExitSignal: @unchecked Sendable {
+    /// Deadlines fire on their own queue, so blocked work elsewhere cannot delay a timeout.
+    static let timers = DispatchQueue(label: "kubeforge.localhost.timeouts")
+
     private let lock = NSLock()
     private var fired = false
     private var waiter: CheckedContinuation<Bool, Never>?
@@ -157,7 +162,7 @@ private final class ExitSignal: @unchecked Sendable {
             lock.unlock()
             guard let timeout else { return }
             let nanoseconds = timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
-            DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(nanoseconds))) { [self] in
+            ExitSignal.timers.asyncAfter(deadline: .now() + .nanoseconds(Int(nanoseconds))) { [self] in
                 lock.lock()
                 let waiting = waiter
                 waiter = nil

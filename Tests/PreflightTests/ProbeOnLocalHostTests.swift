@@ -44,19 +44,6 @@ import Testing
         #expect(facts.cpus != nil && facts.memTotalKiB != nil && !facts.nodename.isEmpty)
     }
 
-    @Test func probeIsFast() async throws {
-        let host = LocalHost()
-        _ = try await host.run(ProbeScript.text)
-        var best = Duration.seconds(10)
-        for _ in 0..<3 {
-            let start = ContinuousClock.now
-            _ = try await host.run(ProbeScript.text)
-            best = min(best, ContinuousClock.now - start)
-        }
-        // The budget is 100 ms on an idle host; this machine's 2 cores are shared with parallel builds.
-        #expect(best < .milliseconds(500), "probe took \(best)")
-    }
-
     @Test func wholeRunOnLocalHostJudgesEveryCheck() async throws {
         let report = await Preflight.run([(Self.target, LocalHost())], concurrency: 1)
         if ProcessInfo.processInfo.environment["KUBEFORGE_PRINT_REPORT"] != nil { print(report.table()); print(report.json()) }
