@@ -108,9 +108,15 @@ struct SSHHostLabTests {
         let directory = try LocalCommand.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let socket = directory + "/agent.sock"
-        let agent = try LocalCommand.run(["ssh-agent", "-s", "-a", socket])
-        let pid = try #require(agent.stdout.firstMatch(of: /SSH_AGENT_PID=(\d+)/).map { String($0.1) })
-        defer { _ = try? LocalCommand.run(["kill", pid]) }
+        // -D keeps the agent in the foreground, so it is our child and no daemon holds our pipes open.
+        let agent = Process()
+        agent.executableURL = URL(fileURLWithPath: "/usr/bin/ssh-agent")
+        agent.arguments = ["-D", "-a", socket]
+        agent.standardOutput = FileHandle.nullDevice
+        agent.standardError = FileHandle.nullDevice
+        try agent.run()
+        defer { agent.terminate() }
+        for _ in 0..<100 where !FileManager.default.fileExists(atPath: socket) { try await Task.sleep(for: .milliseconds(20)) }
         let added = try LocalCommand.run(["ssh-add", Lab.key], environment: ["SSH_AUTH_SOCK": socket])
         #expect(added.status == 0, "\(added.stderr)")
 
