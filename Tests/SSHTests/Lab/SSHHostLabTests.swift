@@ -54,10 +54,18 @@ struct SSHHostLabTests {
         let root = SSHHost(try Lab.configuration("k8s-node1"))
         let authorize = "cat >> /root/.ssh/authorized_keys"
         #expect(try await root.run(authorize, stdin: Data((keys.joined(separator: "\n") + "\n").utf8), timeout: nil).succeeded)
-        defer {
-            let cleanup = root
-            Task { _ = try? await cleanup.run("sed -i '/\(marker)/d' /root/.ssh/authorized_keys") }
+        let pidFile = "/run/kubeforge-ssh-test-2222.pid"
+        do {
+            try await checkKeys(ecdsa: ecdsa, rsa: rsa, encrypted: encrypted, root: root, directory: directory, pidFile: pidFile)
+        } catch {
+            _ = try? await root.run("sed -i '/\(marker)/d' /root/.ssh/authorized_keys; kill $(cat \(pidFile)) 2>/dev/null")
+            throw error
         }
+        _ = try await root.run("sed -i '/\(marker)/d' /root/.ssh/authorized_keys; kill $(cat \(pidFile)) 2>/dev/null")
+    }
+
+    private func checkKeys(ecdsa: String, rsa: String, encrypted: String, root: SSHHost, directory: String,
+                           pidFile: String) async throws {
 
         let viaECDSA = SSHHost(try Lab.configuration("k8s-node1", identityFiles: [ecdsa]))
         #expect(try await viaECDSA.run("id -u").stdoutText == "0\n")
@@ -75,14 +83,9 @@ struct SSHHostLabTests {
         await expectAuthenticationFailure(viaRSA, mentioning: "PubkeyAcceptedAlgorithms")
 
         // A second sshd on the same host that accepts ssh-rsa signatures: the RSA key then works.
-        let pidFile = "/run/kubeforge-ssh-test-2222.pid"
         let started = try await root.run(
             "/usr/sbin/sshd -p 2222 -o PidFile=\(pidFile) -o PubkeyAcceptedAlgorithms=+ssh-rsa -o PermitRootLogin=prohibit-password")
         #expect(started.succeeded, "\(started.stderrText)")
-        defer {
-            let cleanup = root
-            Task { _ = try? await cleanup.run("kill $(cat \(pidFile))") }
-        }
         let knownHosts = directory + "/known_hosts"
         let address = try Lab.address(of: "k8s-node1")
         try "[\(address)]:2222 ssh-ed25519 \(try Lab.recordedKey(address: address, type: "ssh-ed25519"))\n"
