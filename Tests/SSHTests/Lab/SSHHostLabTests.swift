@@ -118,7 +118,8 @@ struct SSHHostLabTests {
         agent.standardOutput = FileHandle.nullDevice
         agent.standardError = FileHandle.nullDevice
         try agent.run()
-        defer { agent.terminate() }
+        // SIGKILL: the test process blocks SIGTERM on its threads and children inherit that mask.
+        defer { kill(agent.processIdentifier, SIGKILL); agent.waitUntilExit() }
         for _ in 0..<100 where !FileManager.default.fileExists(atPath: socket) { try await Task.sleep(for: .milliseconds(20)) }
         let added = try LocalCommand.run(["ssh-add", Lab.key], environment: ["SSH_AUTH_SOCK": socket])
         #expect(added.status == 0, "\(added.stderr)")
