@@ -11,6 +11,8 @@ public final class SSHHost: Remote.Host, @unchecked Sendable {  // invariant: `c
     public let configuration: Configuration
     private let queue: DispatchQueue
     private var connection: SSHConnection?
+    /// Sends keepalives while no operation is running (queue only).
+    private var idleKeepalive: DispatchSourceTimer?
     /// The live transport, for cutting the connection from another thread (cancellation).
     private let abortHandle = AbortHandle()
 
@@ -21,8 +23,9 @@ public final class SSHHost: Remote.Host, @unchecked Sendable {  // invariant: `c
         queue = DispatchQueue(label: "kubeforge.ssh.\(configuration.name)")
     }
 
-    // No deinit work: nothing can still be queued once the last reference is gone, so the connection is
-    // simply freed (the server sees the TCP connection close). Call `disconnect()` for a polite goodbye.
+    // Nothing can still be queued once the last reference is gone, so the connection is simply freed
+    // (the server sees the TCP connection close). Call `disconnect()` for a polite goodbye.
+    deinit { idleKeepalive?.cancel() }
 
     /// Connects and logs in now, retrying (with backoff) only errors a retry can fix.
     public func connect() async throws {
@@ -43,6 +46,8 @@ public final class SSHHost: Remote.Host, @unchecked Sendable {  // invariant: `c
     /// Closes the connection (the next operation connects again).
     public func disconnect() async {
         _ = try? await onQueue {
+            self.idleKeepalive?.cancel()
+            self.idleKeepalive = nil
             self.connection?.close()
             self.connection = nil
             self.abortHandle.set(nil)
@@ -132,7 +137,21 @@ public final class SSHHost: Remote.Host, @unchecked Sendable {  // invariant: `c
         let fresh = try SSHConnection.open(configuration)
         connection = fresh
         abortHandle.set(fresh.session.transport)
+        startIdleKeepalive()
         return fresh
+    }
+
+    /// Keeps an idle connection alive between operations (NAT and firewall state, server timeouts).
+    /// The timer runs on the host's queue, so it never overlaps an operation.
+    private func startIdleKeepalive() {
+        idleKeepalive?.cancel()
+        guard let interval = configuration.keepaliveInterval else { return }
+        let timer = DispatchSource.makeTimerSource(queue: queue)
+        let nanoseconds = Int(interval.timeInterval * 1e9)
+        timer.schedule(deadline: .now() + .nanoseconds(nanoseconds), repeating: .nanoseconds(nanoseconds))
+        timer.setEventHandler { [weak self] in self?.connection?.session.sendKeepalive() }
+        timer.resume()
+        idleKeepalive = timer
     }
 
     private func onQueue<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {

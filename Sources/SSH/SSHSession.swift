@@ -114,14 +114,18 @@ final class SSHSession {
     private func keepAliveWhileWaiting(directions: Int32) throws {
         guard let keepaliveInterval else { return }
         // A keepalive must not be interleaved with a half-sent packet.
-        if directions & LIBSSH2_SESSION_BLOCK_OUTBOUND == 0 {
-            var next: Int32 = 0
-            _ = libssh2_keepalive_send(raw, &next)
-        }
+        if directions & LIBSSH2_SESSION_BLOCK_OUTBOUND == 0 { sendKeepalive() }
         let silentFor = Double(DispatchTime.now().uptimeNanoseconds - lastActivity.uptimeNanoseconds) / 1e9
         if silentFor > 3 * keepaliveInterval.timeInterval {
             throw SSHError.connectionLost(host: host, reason: "no answer for \(Int(silentFor))s")
         }
+    }
+
+    /// Sends a keepalive if one is due and nothing is half-sent (used between operations).
+    func sendKeepalive() {
+        guard libssh2_session_block_directions(raw) & LIBSSH2_SESSION_BLOCK_OUTBOUND == 0 else { return }
+        var next: Int32 = 0
+        _ = libssh2_keepalive_send(raw, &next)
     }
 
     /// Performs the SSH handshake.

@@ -54,10 +54,18 @@ struct SSHHostLabTests {
         let root = SSHHost(try Lab.configuration("k8s-node1"))
         let authorize = "cat >> /root/.ssh/authorized_keys"
         #expect(try await root.run(authorize, stdin: Data((keys.joined(separator: "\n") + "\n").utf8), timeout: nil).succeeded)
-        defer {
-            let cleanup = root
-            Task { _ = try? await cleanup.run("sed -i '/\(marker)/d' /root/.ssh/authorized_keys") }
+        let pidFile = "/run/kubeforge-ssh-test-2222.pid"
+        do {
+            try await checkKeys(ecdsa: ecdsa, rsa: rsa, encrypted: encrypted, root: root, directory: directory, pidFile: pidFile)
+        } catch {
+            _ = try? await root.run("sed -i '/\(marker)/d' /root/.ssh/authorized_keys; kill $(cat \(pidFile)) 2>/dev/null")
+            throw error
         }
+        _ = try await root.run("sed -i '/\(marker)/d' /root/.ssh/authorized_keys; kill $(cat \(pidFile)) 2>/dev/null")
+    }
+
+    private func checkKeys(ecdsa: String, rsa: String, encrypted: String, root: SSHHost, directory: String,
+                           pidFile: String) async throws {
 
         let viaECDSA = SSHHost(try Lab.configuration("k8s-node1", identityFiles: [ecdsa]))
         #expect(try await viaECDSA.run("id -u").stdoutText == "0\n")
@@ -75,14 +83,9 @@ struct SSHHostLabTests {
         await expectAuthenticationFailure(viaRSA, mentioning: "PubkeyAcceptedAlgorithms")
 
         // A second sshd on the same host that accepts ssh-rsa signatures: the RSA key then works.
-        let pidFile = "/run/kubeforge-ssh-test-2222.pid"
         let started = try await root.run(
             "/usr/sbin/sshd -p 2222 -o PidFile=\(pidFile) -o PubkeyAcceptedAlgorithms=+ssh-rsa -o PermitRootLogin=prohibit-password")
         #expect(started.succeeded, "\(started.stderrText)")
-        defer {
-            let cleanup = root
-            Task { _ = try? await cleanup.run("kill $(cat \(pidFile))") }
-        }
         let knownHosts = directory + "/known_hosts"
         let address = try Lab.address(of: "k8s-node1")
         try "[\(address)]:2222 ssh-ed25519 \(try Lab.recordedKey(address: address, type: "ssh-ed25519"))\n"
@@ -108,9 +111,16 @@ struct SSHHostLabTests {
         let directory = try LocalCommand.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let socket = directory + "/agent.sock"
-        let agent = try LocalCommand.run(["ssh-agent", "-s", "-a", socket])
-        let pid = try #require(agent.stdout.firstMatch(of: /SSH_AGENT_PID=(\d+)/).map { String($0.1) })
-        defer { _ = try? LocalCommand.run(["kill", pid]) }
+        // -D keeps the agent in the foreground, so it is our child and no daemon holds our pipes open.
+        let agent = Process()
+        agent.executableURL = URL(fileURLWithPath: "/usr/bin/ssh-agent")
+        agent.arguments = ["-D", "-a", socket]
+        agent.standardOutput = FileHandle.nullDevice
+        agent.standardError = FileHandle.nullDevice
+        try agent.run()
+        // SIGKILL: the test process blocks SIGTERM on its threads and children inherit that mask.
+        defer { kill(agent.processIdentifier, SIGKILL); agent.waitUntilExit() }
+        for _ in 0..<100 where !FileManager.default.fileExists(atPath: socket) { try await Task.sleep(for: .milliseconds(20)) }
         let added = try LocalCommand.run(["ssh-add", Lab.key], environment: ["SSH_AUTH_SOCK": socket])
         #expect(added.status == 0, "\(added.stderr)")
 
