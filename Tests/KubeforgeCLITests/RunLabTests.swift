@@ -3,7 +3,7 @@ import Testing
 
 /// `kubeforge run` and `kubeforge preflight` over real SSH against the lab's systemd hosts.
 @Suite(.enabled(if: Lab.enabled, "needs the lab: KUBEFORGE_LAB=1 after scripts/lab up"))
-struct LabRunTests {
+struct RunLabTests {
     @Test func printsEveryHostsHostnamePrefixed() throws {
         let outcome = try KubeforgeBinary.run(["run", "-i", try Lab.inventory(), "--", "hostname"])
         #expect(outcome.status == 0, "\(outcome.stderr)")
