@@ -1,1 +1,0 @@
-// The SSH module. See ../shared/design.md for what it owns.

@@ -1,0 +1,182 @@
+import Foundation
+import Remote
+
+/// A `Host` reached over SSH (libssh2): one connection per host, opened on first use (or `connect()`)
+/// and reused for every command and file transfer.
+///
+/// Concurrency: libssh2 allows one thread per session, so the connection (and its bastion's) is touched
+/// only on this host's serial queue; async callers hop onto it with a continuation, which keeps Swift's
+/// cooperative threads free while libssh2 waits on the network. Different hosts run in parallel.
+public final class SSHHost: Remote.Host, @unchecked Sendable {  // invariant: `connection` is touched only on `queue`
+    public let configuration: Configuration
+    private let queue: DispatchQueue
+    private var connection: SSHConnection?
+    /// The live transport, for cutting the connection from another thread (cancellation).
+    private let abortHandle = AbortHandle()
+
+    public var name: String { configuration.name }
+
+    public init(_ configuration: Configuration) {
+        self.configuration = configuration
+        queue = DispatchQueue(label: "kubeforge.ssh.\(configuration.name)")
+    }
+
+    deinit {
+        let connection = self.connection
+        queue.async { connection?.close() }
+    }
+
+    /// Connects and logs in now, retrying (with backoff) only errors a retry can fix.
+    public func connect() async throws {
+        let retry = ConnectRetry(attempts: configuration.connectAttempts)
+        var attempt = 1
+        while true {
+            do {
+                try await onQueue { _ = try self.connectedNow() }
+                return
+            } catch {
+                guard retry.shouldRetry(error, afterAttempt: attempt) else { throw error }
+                try await Task.sleep(for: retry.delay(afterAttempt: attempt))
+                attempt += 1
+            }
+        }
+    }
+
+    /// Closes the connection (the next operation connects again).
+    public func disconnect() async {
+        _ = try? await onQueue {
+            self.connection?.close()
+            self.connection = nil
+            self.abortHandle.set(nil)
+        }
+    }
+
+    public func run(_ command: String, stdin: Data?, timeout: Duration?) async throws -> CommandResult {
+        let sudo = SudoCommand(mode: configuration.sudo)
+        let password = try sudoPassword()
+        let result = try await perform { connection in
+            try connection.execute(sudo.wrap(command), displayCommand: command,
+                                   stdin: sudo.stdin(stdin, password: password), timeout: timeout)
+        }
+        if configuration.sudo != .none, let reason = SudoCommand.refusal(in: result) {
+            throw SSHError.sudo(host: name, user: configuration.user, reason: reason)
+        }
+        return result
+    }
+
+    public func readFile(_ path: String) async throws -> Data {
+        guard configuration.sudo != .none else { return try await perform { try $0.download(path) } }
+        let script = "[ -e \(ShellQuote.quote(path)) ] || exit 66; cat -- \(ShellQuote.quote(path))"
+        let result = try await run(script, stdin: nil, timeout: nil)
+        if result.exitStatus == 66 { throw HostError.fileNotFound(host: name, path: path) }
+        guard result.succeeded else { throw HostError.io(host: name, path: path, reason: result.stderrText.trimmed) }
+        return result.stdout
+    }
+
+    public func writeFile(_ path: String, contents: Data, mode: UInt16) async throws {
+        let temporary = Self.temporaryName(for: path)
+        guard configuration.sudo == .none else {
+            let result = try await run(RemoteScripts.atomicWrite(path: path, temporary: temporary, size: contents.count, mode: mode),
+                                       stdin: contents, timeout: nil)
+            guard result.succeeded else { throw HostError.io(host: name, path: path, reason: result.stderrText.trimmed) }
+            return
+        }
+        do {
+            try await perform { try $0.upload(contents, to: path, temporary: temporary, mode: mode) }
+        } catch {
+            // The connection may have dropped mid-transfer: reconnect and remove the partial temporary file.
+            _ = try? await perform { try $0.removeQuietly(temporary) }
+            throw error
+        }
+    }
+
+    public func stat(_ path: String) async throws -> FileStat? {
+        guard configuration.sudo != .none else { return try await perform { try $0.statFile(path) } }
+        let result = try await run(RemoteScripts.stat(path: path), stdin: nil, timeout: nil)
+        guard result.succeeded else { throw HostError.io(host: name, path: path, reason: result.stderrText.trimmed) }
+        return RemoteScripts.parseStat(result.stdoutText)
+    }
+
+    /// Cuts the connection at once from any thread; the operation in progress fails with connectionLost.
+    /// The next operation connects again.
+    public func abortConnection() {
+        abortHandle.abort()
+    }
+
+    // MARK: plumbing
+
+    /// Runs `body` on the queue with a live connection, connecting (with retries) first if needed.
+    private func perform<T: Sendable>(_ body: @escaping @Sendable (SSHConnection) throws -> T) async throws -> T {
+        try await connect()
+        return try await withTaskCancellationHandler {
+            try await onQueue {
+                let connection = try self.connectedNow()
+                do { return try body(connection) } catch {
+                    if connection.isBroken || (error as? SSHError)?.isRetryable == true {
+                        self.connection = nil
+                        self.abortHandle.set(nil)
+                    }
+                    throw error
+                }
+            }
+        } onCancel: {
+            self.abortHandle.abort()
+        }
+    }
+
+    /// The current connection, opening one if there is none. Call on the queue.
+    private func connectedNow() throws -> SSHConnection {
+        if let connection, !connection.isBroken { return connection }
+        connection = nil
+        let fresh = try SSHConnection.open(configuration)
+        connection = fresh
+        abortHandle.set(fresh.session.transport)
+        return fresh
+    }
+
+    private func onQueue<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            queue.async { continuation.resume(with: Result { try work() }) }
+        }
+    }
+
+    private func sudoPassword() throws -> String? {
+        guard configuration.sudo == .password else { return nil }
+        guard let password = configuration.secrets.sudoPassword(user: configuration.user, host: name) else {
+            throw SSHError.configuration(host: name, reason: "sudo needs a password for '\(configuration.user)': "
+                + "set KUBEFORGE_SUDO_PASSWORD (or KUBEFORGE_SSH_PASSWORD) or run from a terminal")
+        }
+        return password
+    }
+
+    /// `.NAME.kubeforge-XXXXXXXX` beside `path`, so the final rename stays within one filesystem.
+    static func temporaryName(for path: String) -> String {
+        let directory = (path as NSString).deletingLastPathComponent
+        let file = (path as NSString).lastPathComponent
+        let suffix = String(UInt32.random(in: 0...UInt32.max), radix: 16)
+        return (directory.isEmpty ? "" : directory + "/") + "." + file + ".kubeforge-" + suffix
+    }
+}
+
+/// Holds the live transport so another thread can cut it; holding it also keeps its descriptor from
+/// being closed (and reused) while an abort may be under way.
+private final class AbortHandle: @unchecked Sendable {  // invariant: `transport` under `lock`
+    private let lock = NSLock()
+    private var transport: SessionTransport?
+
+    func set(_ transport: SessionTransport?) {
+        lock.lock()
+        self.transport = transport
+        lock.unlock()
+    }
+
+    func abort() {
+        lock.lock()
+        transport?.abort()
+        lock.unlock()
+    }
+}
+
+extension String {
+    var trimmed: String { trimmingCharacters(in: .whitespacesAndNewlines) }
+}

@@ -1,0 +1,154 @@
+import CLibSSH2
+import Foundation
+
+/// How a libssh2 session's bytes travel: a TCP socket, or a channel of another session (a bastion).
+protocol SessionTransport: AnyObject {
+    /// The descriptor handed to `libssh2_session_handshake`.
+    var handshakeSocket: Int32 { get }
+    /// Installs custom send/recv callbacks if this transport needs them.
+    func install(on session: OpaquePointer)
+    /// Waits up to `milliseconds` until the session blocked in `directions` may make progress.
+    /// Returns true when something happened (data or room to write), false on timeout.
+    func wait(directions: Int32, milliseconds: Int) throws -> Bool
+    /// Cuts the connection at once (no goodbye), from any thread.
+    func abort()
+}
+
+/// A connected, non-blocking TCP socket with Nagle disabled (SSH's small packets must not wait).
+final class TCPTransport: SessionTransport {
+    let handshakeSocket: Int32
+
+    private init(socket: Int32) { handshakeSocket = socket }
+
+    deinit { close(handshakeSocket) }
+
+    /// Resolves and connects to `address:port`, trying each resolved address until one answers.
+    static func connect(host: String, address: String, port: Int, endpoint: String, timeout: Duration) throws -> TCPTransport {
+        let deadline = Deadline.after(timeout)
+        var hints = addrinfo()
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        hints.ai_flags = AI_NUMERICSERV
+        var list: UnsafeMutablePointer<addrinfo>?
+        let status = getaddrinfo(address, String(port), &hints, &list)
+        guard status == 0, let first = list else {
+            throw SSHError.nameResolution(host: host, address: address, reason: String(cString: gai_strerror(status)))
+        }
+        defer { freeaddrinfo(list) }
+        var lastError: SSHError = .hostUnreachable(host: host, endpoint: endpoint, reason: "no usable address")
+        var candidate: UnsafeMutablePointer<addrinfo>? = first
+        while let info = candidate {
+            candidate = info.pointee.ai_next
+            let fd = socket(info.pointee.ai_family, info.pointee.ai_socktype | Int32(SOCK_CLOEXEC.rawValue), info.pointee.ai_protocol)
+            guard fd >= 0 else { continue }
+            _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+            var one: Int32 = 1
+            setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+            setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, socklen_t(MemoryLayout<Int32>.size))
+            var code: Int32 = 0
+            if Glibc.connect(fd, info.pointee.ai_addr, info.pointee.ai_addrlen) != 0 {
+                code = errno
+                if code == EINPROGRESS {
+                    var descriptor = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+                    var ready: Int32
+                    repeat { ready = poll(&descriptor, 1, Int32(deadline.remainingMilliseconds)) } while ready < 0 && errno == EINTR
+                    if ready == 0 {
+                        close(fd)
+                        throw SSHError.connectTimedOut(host: host, endpoint: endpoint, after: timeout)
+                    }
+                    var length = socklen_t(MemoryLayout<Int32>.size)
+                    getsockopt(fd, SOL_SOCKET, SO_ERROR, &code, &length)
+                }
+            }
+            if code == 0 { return TCPTransport(socket: fd) }
+            close(fd)
+            lastError = ConnectRetry.connectError(errno: code, host: host, endpoint: endpoint, timeout: timeout)
+        }
+        throw lastError
+    }
+
+    func install(on session: OpaquePointer) {}
+
+    func wait(directions: Int32, milliseconds: Int) throws -> Bool {
+        var events: Int16 = 0
+        if directions & LIBSSH2_SESSION_BLOCK_INBOUND != 0 { events |= Int16(POLLIN) }
+        if directions & LIBSSH2_SESSION_BLOCK_OUTBOUND != 0 { events |= Int16(POLLOUT) }
+        if events == 0 { events = Int16(POLLIN) }
+        var descriptor = pollfd(fd: handshakeSocket, events: events, revents: 0)
+        let ready = poll(&descriptor, 1, Int32(clamping: milliseconds))
+        return ready != 0  // errors and hang-ups count as progress: the next libssh2 call reports them
+    }
+
+    func abort() { shutdown(handshakeSocket, Int32(SHUT_RDWR)) }
+}
+
+/// A session carried inside a direct-tcpip channel of the bastion's session.
+///
+/// libssh2's send/recv callbacks read and write the channel directly, so both sessions run on the same
+/// host queue and thread: no socketpair, no pump thread, no extra copy, and libssh2's rule of one thread
+/// per session holds by construction. Waiting means waiting on the bastion's socket.
+final class TunnelTransport: SessionTransport {
+    let outer: SSHSession
+    let channel: OpaquePointer
+
+    init(outer: SSHSession, channel: OpaquePointer) {
+        self.outer = outer
+        self.channel = channel
+    }
+
+    deinit {
+        _ = kf_channel_close(channel)
+        libssh2_channel_free(channel)
+    }
+
+    var handshakeSocket: Int32 { outer.transport.handshakeSocket }
+
+    func install(on session: OpaquePointer) {
+        kf_session_set_transport(session, tunnelSend, tunnelReceive)
+    }
+
+    func wait(directions: Int32, milliseconds: Int) throws -> Bool {
+        let outerDirections = libssh2_session_block_directions(outer.raw) | directions
+        return try outer.transport.wait(directions: outerDirections, milliseconds: milliseconds)
+    }
+
+    func abort() { outer.transport.abort() }
+
+    fileprivate func send(_ buffer: UnsafeRawPointer, _ length: Int) -> Int {
+        let written = libssh2_channel_write_ex(channel, 0, buffer.assumingMemoryBound(to: CChar.self), length)
+        if written > 0 { return written }
+        if written == 0 || written == Int(LIBSSH2_ERROR_EAGAIN) { return -Int(EAGAIN) }
+        return -Int(ECONNRESET)
+    }
+
+    fileprivate func receive(_ buffer: UnsafeMutableRawPointer, _ length: Int) -> Int {
+        let read = libssh2_channel_read_ex(channel, 0, buffer.assumingMemoryBound(to: CChar.self), length)
+        if read > 0 { return read }
+        if read == Int(LIBSSH2_ERROR_EAGAIN) { return -Int(EAGAIN) }
+        if read == 0 { return libssh2_channel_eof(channel) != 0 ? 0 : -Int(EAGAIN) }
+        return -Int(ECONNRESET)
+    }
+}
+
+private func tunnel(from abstract: UnsafeMutablePointer<UnsafeMutableRawPointer?>?) -> TunnelTransport? {
+    guard let pointer = abstract?.pointee else { return nil }
+    return Unmanaged<SessionContext>.fromOpaque(pointer).takeUnretainedValue().tunnel
+}
+
+private func tunnelSend(_ socket: libssh2_socket_t, _ buffer: UnsafeRawPointer?, _ length: Int, _ flags: Int32,
+                        _ abstract: UnsafeMutablePointer<UnsafeMutableRawPointer?>?) -> Int {
+    guard let buffer, let tunnel = tunnel(from: abstract) else { return -Int(EBADF) }
+    return tunnel.send(buffer, length)
+}
+
+private func tunnelReceive(_ socket: libssh2_socket_t, _ buffer: UnsafeMutableRawPointer?, _ length: Int, _ flags: Int32,
+                           _ abstract: UnsafeMutablePointer<UnsafeMutableRawPointer?>?) -> Int {
+    guard let buffer, let tunnel = tunnel(from: abstract) else { return -Int(EBADF) }
+    return tunnel.receive(buffer, length)
+}
+
+/// What libssh2's callbacks reach through the session's abstract pointer.
+final class SessionContext {
+    weak var tunnel: TunnelTransport?
+    /// Answer for keyboard-interactive password prompts, only while authenticating.
+    var keyboardInteractivePassword: String?
+}
