@@ -32,6 +32,8 @@ let package = Package(
         .target(
             name: "PKI",
             dependencies: [
+                "Remote",
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
@@ -66,7 +68,7 @@ let package = Package(
         .testTarget(name: "SSHTests", dependencies: ["SSH", "Remote"]),
         .testTarget(name: "InventoryTests", dependencies: ["Inventory"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PreflightTests", dependencies: ["Preflight", "Remote", "Inventory"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "PKITests", dependencies: ["PKI"]),
+        .testTarget(name: "PKITests", dependencies: ["PKI", "Remote"]),
         .testTarget(name: "TemplatesTests", dependencies: ["Templates", "KubeadmConfig"], resources: [.copy("Golden")]),
         .testTarget(name: "KubeadmConfigTests", dependencies: ["KubeadmConfig"]),
         .testTarget(name: "BootstrapTests", dependencies: ["Bootstrap"]),

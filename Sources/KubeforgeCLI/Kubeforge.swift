@@ -9,6 +9,9 @@ public struct Kubeforge: AsyncParsableCommand {
         subcommands: [
             VersionCommand.self,
             ConfigCommand.self,
+            InitCommand.self,
+            CertsCommand.self,
+            TokenCommand.self,
         ]
     )
 

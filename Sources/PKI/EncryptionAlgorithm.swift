@@ -1,0 +1,46 @@
+import _CryptoExtras
+import Crypto
+import X509
+
+/// `ClusterConfiguration.encryptionAlgorithm`: the key type of every CA, leaf, kubeconfig client and sa.key.
+public enum EncryptionAlgorithm: String, CaseIterable, Sendable {
+    case rsa2048 = "RSA-2048"
+    case rsa3072 = "RSA-3072"
+    case rsa4096 = "RSA-4096"
+    case ecdsaP256 = "ECDSA-P256"
+
+    /// Parses the kubeadm spelling; an empty value means the default, RSA-2048, as upstream.
+    public init(parsing text: String) throws {
+        if text.isEmpty {
+            self = .rsa2048
+            return
+        }
+        guard let value = Self(rawValue: text) else {
+            throw PKIError(.invalidInput, "unknown encryption algorithm '\(text)': use one of \(Self.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        self = value
+    }
+
+    /// A fresh private key from the system CSPRNG.
+    public func generateKey() throws -> SigningKey {
+        switch self {
+        case .rsa2048: try SigningKey(rsa: .init(keySize: .bits2048))
+        case .rsa3072: try SigningKey(rsa: .init(keySize: .bits3072))
+        case .rsa4096: try SigningKey(rsa: .init(keySize: .bits4096))
+        case .ecdsaP256: try SigningKey(p256: P256.Signing.PrivateKey())
+        }
+    }
+
+    /// Generates `count` keys at once, spread over every core (RSA generation dominates the PKI's run time).
+    public func generateKeys(count: Int) async throws -> [SigningKey] {
+        guard count > 0 else { return [] }
+        return try await withThrowingTaskGroup(of: (Int, SigningKey).self) { group in
+            for index in 0..<count {
+                group.addTask { (index, try generateKey()) }
+            }
+            var keys = [SigningKey?](repeating: nil, count: count)
+            for try await (index, key) in group { keys[index] = key }
+            return keys.compactMap { $0 }
+        }
+    }
+}

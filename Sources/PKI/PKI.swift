@@ -1,1 +1,0 @@
-// The PKI module. See ../shared/design.md for what it owns.
