@@ -15,7 +15,8 @@ public enum HealthDiagnosis {
         likelyCause(journal: journal.split(separator: "\n").map(String.init))
     }
 
-    static func cause(of line: String) -> String? {
+    static func cause(of journalLine: String) -> String? {
+        let line = message(of: journalLine)
         let lower = line.lowercased()
         if lower.contains("address already in use") {
             if let port = port(in: line) {
@@ -59,10 +60,21 @@ public enum HealthDiagnosis {
         return nil
     }
 
-    /// The port of the first `host:port` word followed by `: bind:` or similar (`listen tcp 127.0.0.1:2379: bind: …`).
+    /// What the process said, without journalctl's `Nov 22 03:36:38 host etcd[2588]: ` or capnslog's
+    /// `2026-11-22 03:07:56.114668 C | etcdmain: ` prefix (their times look like host:port words).
+    static func message(of line: String) -> String {
+        var text = Substring(line)
+        if let range = text.range(of: "]: ") { text = text[range.upperBound...] }
+        if let range = text.range(of: " | ") { text = text[range.upperBound...] }
+        return String(text)
+    }
+
+    /// The port of the address being bound (`listen tcp 127.0.0.1:2379: bind: address already in use` → 2379).
     static func port(in line: String) -> String? {
-        for word in line.split(whereSeparator: { $0 == " " || $0 == "\"" || $0 == "," }) {
-            let trimmed = word.hasSuffix(":") ? word.dropLast() : word
+        let before = line.range(of: "address already in use", options: .caseInsensitive).map { line[..<$0.lowerBound] } ?? Substring(line)
+        for word in before.split(whereSeparator: { $0 == " " || $0 == "\"" || $0 == "," }).reversed() {
+            var trimmed = word
+            while trimmed.hasSuffix(":") { trimmed = trimmed.dropLast() }
             guard let colon = trimmed.lastIndex(of: ":") else { continue }
             let port = trimmed[trimmed.index(after: colon)...]
             if !port.isEmpty, port.count <= 5, port.allSatisfy(\.isNumber) { return String(port) }

@@ -2,6 +2,8 @@ import Foundation
 import Remote
 
 /// `systemctl daemon-reload`, then enable and (re)start each unit, so changed unit files take effect.
+/// The restart is queued (`--no-block`): whether the unit comes up is for `WaitForHealthPhase` to find out,
+/// with a deadline and the journal, instead of a bare "Job for etcd.service failed".
 public struct StartUnitsPhase: Phase {
     public let host: any Remote.Host
     public let units: [String]
@@ -15,7 +17,7 @@ public struct StartUnitsPhase: Phase {
     public func run() async throws {
         try await systemctl(["daemon-reload"])
         try await systemctl(["enable"] + units)
-        try await systemctl(["restart"] + units)
+        try await systemctl(["restart", "--no-block"] + units)
     }
 
     public func dryRun() async throws -> [String] {
