@@ -1,5 +1,5 @@
 /// Journals of real failing etcd units, captured on the lab's k8s-master (`journalctl -u etcd.service -n 30`)
-/// by EtcdFailureLabTests.
+/// by EtcdLabTests+Failures.swift.
 enum JournalFixtures {
     /// A plain-HTTP etcd already listening on 127.0.0.1:2379.
     static let clientPortTaken = #"""

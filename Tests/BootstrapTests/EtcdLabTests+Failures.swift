@@ -5,8 +5,8 @@ import Testing
 @testable import Bootstrap
 
 /// Real etcd units that fail on a lab host: the bring-up stops at the health wait and says why, from the journal.
-@Suite(.serialized, .enabled(if: Lab.enabled, "set KUBEFORGE_LAB=1 with the lab running"))
-struct EtcdFailureLabTests {
+/// Part of EtcdLabTests so that no two lab tests touch k8s-master's etcd at once (the suite is serialized).
+extension EtcdLabTests {
     static let squatter = "kubeforge-test-port-squatter"
 
     @Test func aTakenClientPortIsReportedWithTheJournal() async throws {
