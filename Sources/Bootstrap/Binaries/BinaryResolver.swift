@@ -29,11 +29,21 @@ public actor BinaryResolver {
         self.fetcher = fetcher ?? CurlFetcher(host: operatorHost)
     }
 
+    /// The file is found (or fetched) once per name; the answer carries the caller's spec (install path and
+    /// expected version may differ between callers).
     public func resolve(_ spec: BinarySpec) async throws -> ResolvedBinary {
-        if let task = inFlight[spec.name] { return try await task.value }
-        let task = Task { try await self.locate(spec) }
-        inFlight[spec.name] = task
-        do { return try await task.value } catch {
+        let task: Task<ResolvedBinary, any Error>
+        if let running = inFlight[spec.name] {
+            task = running
+        } else {
+            task = Task { try await self.locate(spec) }
+            inFlight[spec.name] = task
+        }
+        do {
+            var resolved = try await task.value
+            resolved.spec = spec
+            return resolved
+        } catch {
             inFlight[spec.name] = nil  // a later call may succeed (file added, network back)
             throw error
         }
