@@ -12,7 +12,7 @@ extension EtcdLabTests {
     @Test func aTakenClientPortIsReportedWithTheJournal() async throws {
         let master = try await Lab.host("k8s-master", "10.213.0.11")
         try await Lab.cleanEtcd(on: master)
-        let bundle = try Lab.etcdBundle()
+        let bundle = try await Lab.etcdBundle()
         let resolver = BinaryResolver(source: .directory(bundle.path))
         let (bringUp, certificates) = Lab.etcdMember(name: "k8s-master", address: "10.213.0.11", resolver: resolver,
                                                      waiter: HealthWaiter(timeout: .seconds(40), maxRestarts: 1))
@@ -38,15 +38,17 @@ extension EtcdLabTests {
             #expect(try await master.run("systemctl is-enabled etcd.service").stdoutText.contains("disabled"))
         } catch {
             try? await cleanUp(master)
+            await master.disconnect()
             throw error
         }
         try await cleanUp(master)
+        await master.disconnect()
     }
 
     @Test func missingCertificatesAreReportedWithTheJournal() async throws {
         let master = try await Lab.host("k8s-master", "10.213.0.11")
         try await Lab.cleanEtcd(on: master)
-        let bundle = try Lab.etcdBundle()
+        let bundle = try await Lab.etcdBundle()
         let (bringUp, _) = Lab.etcdMember(name: "k8s-master", address: "10.213.0.11", resolver: BinaryResolver(source: .directory(bundle.path)),
                                           waiter: HealthWaiter(timeout: .seconds(40), maxRestarts: 1))
         do {
@@ -58,9 +60,11 @@ extension EtcdLabTests {
             #expect(failure.likelyCause?.contains("is missing") == true)
         } catch {
             try? await cleanUp(master)
+            await master.disconnect()
             throw error
         }
         try await cleanUp(master)
+        await master.disconnect()
     }
 
     private func cleanUp(_ host: any Remote.Host) async throws {

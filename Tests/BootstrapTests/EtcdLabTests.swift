@@ -13,7 +13,7 @@ struct EtcdLabTests {
     @Test func bringsUpAHealthyEtcdOnTheMaster() async throws {
         let master = try await Lab.host("k8s-master", "10.213.0.11")
         try await Lab.cleanEtcd(on: master)
-        let bundle = try Lab.etcdBundle()
+        let bundle = try await Lab.etcdBundle()
         let uploads = OutcomeLog()
         let resolver = BinaryResolver(source: .directory(bundle.path))
         var (bringUp, certificates) = Lab.etcdMember(name: "k8s-master", address: "10.213.0.11", resolver: resolver)
@@ -44,17 +44,19 @@ struct EtcdLabTests {
             #expect(again.all.map(\.uploaded) == [false, false])
         } catch {
             try? await Lab.cleanEtcd(on: master)
+            await master.disconnect()
             throw error
         }
         try await Lab.cleanEtcd(on: master)
         #expect(try await master.stat("/var/lib/etcd") == nil)
+        await master.disconnect()
     }
 
     @Test func threeStackedMembersAddedOneAtATimeSurviveAMemberRestart() async throws {
         var hosts: [SSHHost] = []
         for member in Lab.members { hosts.append(try await Lab.host(member.name, member.address)) }
         for host in hosts { try await Lab.cleanEtcd(on: host) }
-        let bundle = try Lab.etcdBundle()
+        let bundle = try await Lab.etcdBundle()
         let resolver = BinaryResolver(source: .directory(bundle.path))
         let members = Lab.members.map { Lab.etcdMember(name: $0.name, address: $0.address, resolver: resolver) }
         do {
@@ -94,10 +96,10 @@ struct EtcdLabTests {
             _ = keep2
             #expect(try await node2ctl(["get", "--print-value-only", "--consistency=l", "kubeforge/stacked"]).stdoutText == "three\n")
         } catch {
-            for host in hosts { try? await Lab.cleanEtcd(on: host) }
+            for host in hosts { try? await Lab.cleanEtcd(on: host); await host.disconnect() }
             throw error
         }
-        for host in hosts { try await Lab.cleanEtcd(on: host) }
+        for host in hosts { try await Lab.cleanEtcd(on: host); await host.disconnect() }
     }
 }
 

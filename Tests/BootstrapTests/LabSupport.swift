@@ -21,7 +21,8 @@ enum Lab {
         ("k8s-master", "10.213.0.11"), ("k8s-node1", "10.213.0.12"), ("k8s-node2", "10.213.0.13"),
     ]
 
-    /// Connected now, so an unreachable lab fails the test at once.
+    /// Connected now, so an unreachable lab fails the test at once. Tests disconnect explicitly when done:
+    /// SSHHost's deinit closes on a background queue, which can race the test process's exit (signal 11 seen).
     static func host(_ name: String, _ address: String) async throws -> SSHHost {
         let host = SSHHost(SSHHost.Configuration(
             name: name, address: address, user: "root", identityFiles: [directory + "/id_ed25519"], useAgent: false,
@@ -30,12 +31,15 @@ enum Lab {
         return host
     }
 
-    /// Debian's etcd and etcdctl from this machine, as an air-gapped bundle directory.
-    static func etcdBundle() throws -> TemporaryDirectory {
+    /// Debian's etcd and etcdctl from this machine, as an air-gapped bundle directory with its SHA256SUMS
+    /// (what scripts/etcd-bundle makes).
+    static func etcdBundle() async throws -> TemporaryDirectory {
         let bundle = try TemporaryDirectory()
         for name in ["etcd", "etcdctl"] {
             try FileManager.default.createSymbolicLink(atPath: "\(bundle.path)/\(name)", withDestinationPath: "/usr/bin/\(name)")
         }
+        let sums = try await LocalHost().run("cd \(ShellQuote.quote(bundle.path)) && sha256sum etcd etcdctl > SHA256SUMS")
+        guard sums.succeeded else { throw HostError.io(host: "localhost", path: bundle.path, reason: sums.stderrText) }
         return bundle
     }
 

@@ -9,10 +9,13 @@ public struct EtcdCtl: Sendable {
     public var etcdctl: String
     public var clientCertificate: String
     public var clientKey: String
+    /// etcdctl's --command-timeout: short for health probes, longer for member changes.
+    public var commandTimeout: Duration
 
     public init(endpoints: [String] = ["https://127.0.0.1:2379"], certificatesDir: String = "/etc/kubernetes/pki",
                 etcdctl: String = "\(BinarySpec.defaultInstallDirectory)/etcdctl",
-                clientCertificate: String? = nil, clientKey: String? = nil) {
+                clientCertificate: String? = nil, clientKey: String? = nil, commandTimeout: Duration = .seconds(15)) {
+        self.commandTimeout = commandTimeout
         self.endpoints = endpoints
         self.certificatesDir = certificatesDir
         self.etcdctl = etcdctl
@@ -23,7 +26,7 @@ public struct EtcdCtl: Sendable {
     /// The full command line: `ETCDCTL_API=3 etcdctl --endpoints=… --cacert=… --cert=… --key=… ARGS…`.
     public func command(_ arguments: [String]) -> String {
         "ETCDCTL_API=3 " + ShellQuote.join([
-            etcdctl, "--endpoints=\(endpoints.joined(separator: ","))", "--dial-timeout=5s", "--command-timeout=15s",
+            etcdctl, "--endpoints=\(endpoints.joined(separator: ","))", "--dial-timeout=5s", "--command-timeout=\(commandTimeout.components.seconds)s",
             "--cacert=\(certificatesDir)/etcd/ca.crt", "--cert=\(clientCertificate)", "--key=\(clientKey)",
         ] + arguments)
     }

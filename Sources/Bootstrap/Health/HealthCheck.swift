@@ -30,7 +30,7 @@ extension HealthCheck {
     /// (a quorum read: it fails while the cluster has no leader).
     public static func etcd(endpoint: String = "https://127.0.0.1:2379", certificatesDir: String = "/etc/kubernetes/pki",
                             etcdctl: String = "\(BinarySpec.defaultInstallDirectory)/etcdctl") -> HealthCheck {
-        let ctl = EtcdCtl(endpoints: [endpoint], certificatesDir: certificatesDir, etcdctl: etcdctl)
+        let ctl = EtcdCtl(endpoints: [endpoint], certificatesDir: certificatesDir, etcdctl: etcdctl, commandTimeout: .seconds(5))
         return HealthCheck(component: "etcd", unit: "etcd.service", endpoint: "\(endpoint) (etcdctl endpoint health)",
                            command: ctl.command(["endpoint", "health"])) { result in
             EtcdHealth.evaluateEndpointHealth(result)
