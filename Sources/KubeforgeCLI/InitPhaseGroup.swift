@@ -16,6 +16,8 @@ struct InitCommand: AsyncParsableCommand {
             subcommands: [
                 InitPhaseCertsCommand.self,
                 InitPhaseKubeconfigCommand.self,
+                InitPhaseEtcdCommand.self,
+                InitPhaseControlPlaneCommand.self,
             ]
         )
     }

@@ -1,0 +1,83 @@
+import KubeadmConfig
+import Remote
+import Templates
+
+/// The phases that bring up one stacked etcd member as a systemd unit: `init phase etcd local` for the
+/// first member, and kubeadm's control-plane join (`member add`, then `--initial-cluster-state=existing`) for
+/// the others. Certificates are a separate phase (`EtcdCertificatesPhase`).
+public struct EtcdBringUp: Sendable {
+    /// This member's configuration: `nodeRegistration.name` and `localAPIEndpoint.advertiseAddress` set.
+    public var config: KubeadmConfiguration
+    public var options: RenderOptions
+    public var resolver: BinaryResolver
+    public var installer: BinaryInstaller
+    /// The version etcd and etcdctl must report; nil accepts any.
+    public var etcdVersion: String?
+    public var waiter: HealthWaiter
+    public var report: @Sendable (InstallOutcome) -> Void
+
+    public init(config: KubeadmConfiguration, options: RenderOptions = RenderOptions(), resolver: BinaryResolver,
+                installer: BinaryInstaller = BinaryInstaller(), etcdVersion: String? = nil, waiter: HealthWaiter = HealthWaiter(),
+                report: @escaping @Sendable (InstallOutcome) -> Void = { _ in }) {
+        self.config = config
+        self.options = options
+        self.resolver = resolver
+        self.installer = installer
+        self.etcdVersion = etcdVersion
+        self.waiter = waiter
+        self.report = report
+    }
+
+    public var name: String { config.initConfiguration.nodeRegistration.name }
+    public var peerURL: String { "https://\(HealthCheck.hostPort(config.initConfiguration.localAPIEndpoint.advertiseAddress, 2380))" }
+    public var clientURL: String { "https://\(HealthCheck.hostPort(config.initConfiguration.localAPIEndpoint.advertiseAddress, 2379))" }
+    var certificatesDir: String { config.clusterConfiguration.certificatesDir }
+
+    /// etcd and etcdctl, installed beside `options.etcdBinary` (the path the unit runs).
+    public var binaries: [BinarySpec] {
+        let directory = String(options.etcdBinary.prefix(upTo: options.etcdBinary.lastIndex(of: "/") ?? options.etcdBinary.startIndex))
+        return [BinarySpec.etcd(version: etcdVersion, directory: directory), BinarySpec.etcdctl(version: etcdVersion, directory: directory)]
+    }
+
+    /// etcdctl on a member of this cluster, talking to its local client URL.
+    public var etcdctl: EtcdCtl {
+        EtcdCtl(certificatesDir: certificatesDir, etcdctl: binaries[1].installPath)
+    }
+
+    public var healthCheck: HealthCheck {
+        .etcd(certificatesDir: certificatesDir, etcdctl: binaries[1].installPath)
+    }
+
+    /// The first member (`--initial-cluster=<this member>`).
+    public func firstMemberPhases(on host: any Remote.Host) -> [any Phase] {
+        let renderer = (config: config, options: options)
+        return [
+            InstallBinariesPhase(binaries, on: host, resolver: resolver, installer: installer, report: report),
+            WriteFilesPhase("Write the etcd unit on \(host.name)", on: host) {
+                let unit = try ClusterRenderer(config: renderer.config, options: renderer.options).systemdUnit(.etcd)
+                return ["\(ClusterRenderer.systemdDirectory)/etcd.service": unit]
+            },
+            StartUnitsPhase(["etcd.service"], on: host),
+            WaitForHealthPhase([healthCheck], on: host, waiter: waiter),
+        ]
+    }
+
+    /// A member joining the cluster `existing` belongs to: member add there, then start this one with the
+    /// member list and `--initial-cluster-state=existing`, and wait until it serves quorum reads.
+    public func joiningMemberPhases(on host: any Remote.Host, through existing: any Remote.Host) -> [any Phase] {
+        let plan = EtcdJoinPlan()
+        let renderer = (config: config, options: options)
+        return [
+            InstallBinariesPhase(binaries, on: host, resolver: resolver, installer: installer, report: report),
+            AddEtcdMemberPhase(name: name, peerURL: peerURL, through: existing, etcdctl: etcdctl, plan: plan),
+            WriteFilesPhase("Write the etcd unit (joining) on \(host.name)", on: host) {
+                var options = renderer.options
+                options.etcdExistingMembers = await plan.initialCluster
+                let unit = try ClusterRenderer(config: renderer.config, options: options).systemdUnit(.etcd)
+                return ["\(ClusterRenderer.systemdDirectory)/etcd.service": unit]
+            },
+            StartUnitsPhase(["etcd.service"], on: host),
+            WaitForHealthPhase([healthCheck], on: host, waiter: waiter),
+        ]
+    }
+}
