@@ -79,6 +79,36 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: "/tmp/kf-never"))
     }
 
+    /// The tutorial's flags reach the static Pod manifests; --dry-run writes nothing.
+    @Test func controlPlaneAndEtcdPhasesWriteManifests() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("kf-cp-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let flags = ["--rootfs", root, "--kubernetes-version", "v1.28.0", "--apiserver-advertise-address", "192.168.2.201",
+                     "--control-plane-endpoint", "k8s-master:6443", "--pod-network-cidr", "192.168.0.0/16",
+                     "--image-repository", "registry.aliyuncs.com/google_containers", "--node-name", "k8s-master"]
+        let dry = try KubeforgeBinary.run(["init", "phase", "etcd", "local", "--dry-run"] + flags)
+        #expect(dry.status == 0, "\(dry.stderr)")
+        #expect(dry.stdout.contains("/etc/kubernetes/manifests/etcd.yaml"))
+        #expect(!FileManager.default.fileExists(atPath: root + "/etc/kubernetes/manifests/etcd.yaml"))
+
+        for phase in [["control-plane", "all"], ["etcd", "local"]] {
+            let outcome = try KubeforgeBinary.run(["init", "phase"] + phase + flags)
+            #expect(outcome.status == 0, "\(phase): \(outcome.stderr)")
+        }
+        let manifests = root + "/etc/kubernetes/manifests/"
+        for name in ["kube-apiserver", "kube-controller-manager", "kube-scheduler", "etcd"] {
+            let attributes = try FileManager.default.attributesOfItem(atPath: manifests + name + ".yaml")
+            #expect((attributes[.posixPermissions] as? Int) == 0o600, "\(name)")
+        }
+        let apiserver = try String(contentsOfFile: manifests + "kube-apiserver.yaml", encoding: .utf8)
+        #expect(apiserver.contains("- --advertise-address=192.168.2.201"))
+        #expect(apiserver.contains("image: registry.aliyuncs.com/google_containers/kube-apiserver:v1.28.0"))
+        let controllerManager = try String(contentsOfFile: manifests + "kube-controller-manager.yaml", encoding: .utf8)
+        #expect(controllerManager.contains("- --cluster-cidr=192.168.0.0/16"))
+        let etcd = try String(contentsOfFile: manifests + "etcd.yaml", encoding: .utf8)
+        #expect(etcd.contains("- --initial-cluster=k8s-master=https://192.168.2.201:2380"))
+    }
+
     private func openssl(_ arguments: [String]) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
