@@ -41,10 +41,15 @@ struct RunCommand: AsyncParsableCommand {
         let printer = HostOutputPrinter(enabled: output == .text)
         let transports = HostConnections.sshHosts(hosts, connectTimeout: .seconds(connectTimeout))
         let results = await FanOut.map(transports, concurrency: concurrency) { host in
-            defer { Task { await host.disconnect() } }
-            let result = try await host.run(line, timeout: limit)
-            printer.print(host: host.name, result: result)
-            return result
+            do {
+                let output = try await host.run(line, timeout: limit)
+                await host.disconnect()
+                printer.print(host: host.name, result: output)
+                return output
+            } catch {
+                await host.disconnect()
+                throw error
+            }
         }
         let outcomes = zip(hosts, results).map { HostRunOutcome(host: $0, result: $1) }
         switch output {
