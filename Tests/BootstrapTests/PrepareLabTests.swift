@@ -105,6 +105,32 @@ extension LabSerial {
             #expect(report.text().contains("3 would change, 0 unchanged, 1 failed"))
         }
 
+        @Test func wrongHostnameIsSetToTheInventoryName() async throws {
+            let inventory = try LabHosts.inventory()
+            var settings = try PrepareSettings(inventory: inventory)
+            settings.backupTimestamp = "labtest-\(UInt32.random(in: 0...UInt32.max))"
+            let (all, hosts) = connections(inventory)
+            guard let index = all.firstIndex(where: { $0.target.name == "k8s-node1" }) else { throw LabFailure("no k8s-node1") }
+            let (connection, host) = (all[index], hosts[index])
+            defer { Task { await (host as? SSHHost)?.disconnect() } }
+            try await LabHosts.run("hostname kf-renamed && echo kf-renamed > /etc/hostname", on: "k8s-node1")
+            let renamed = try await Preparation.gather(connection.target, on: host, settings: settings)
+            do {
+                #expect(renamed.nodename == "kf-renamed")
+                let report = await Preparation.run([connection], settings: settings, dryRun: false)
+                guard case let .changed(titles) = report.hosts[0].status else { throw LabFailure("\(report.text())") }
+                #expect(titles.contains("write /etc/hostname") && titles.contains("set the hostname to k8s-node1"))
+                #expect(try await LabHosts.run("uname -n; cat /etc/hostname; cat /etc/hostname.kubeforge-backup-\(settings.backupTimestamp)", on: "k8s-node1")
+                    == "k8s-node1\nk8s-node1\nkf-renamed\n")
+            } catch {
+                await restore(["k8s-node1": renamed], targets: [connection.target], hosts: [host], settings: settings)
+                _ = try? await LabHosts.run("hostname k8s-node1 && echo k8s-node1 > /etc/hostname", on: "k8s-node1")
+                throw error
+            }
+            await restore(["k8s-node1": renamed], targets: [connection.target], hosts: [host], settings: settings)
+            try await LabHosts.run("hostname k8s-node1 && echo k8s-node1 > /etc/hostname", on: "k8s-node1")
+        }
+
         /// Puts back every file prepare wrote (from its backup, or removes it), the sysctls, and restarts
         /// containerd on its old configuration.
         func restore(_ before: [String: PrepareState], targets: [PrepareTarget], hosts: [any Remote.Host], settings: PrepareSettings) async {

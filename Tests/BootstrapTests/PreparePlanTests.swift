@@ -206,3 +206,18 @@ import Testing
         #expect(settings.renderedFiles[PrepareSettings.modulesPath]?.contains("br_netfilter") == true)
     }
 }
+
+/// The real gather script on this machine through LocalHost: it runs under /bin/sh and reads back exactly.
+@Suite struct PrepareGatherLocalTests {
+    @Test func gatherScriptReadsThisMachine() async throws {
+        let target = PrepareTarget(name: "local", address: "127.0.0.1", firewallPorts: [])
+        let state = try await Preparation.gather(target, on: LocalHost(), settings: PrepareFixture.settings)
+        #expect(state.nodename == ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "")
+        #expect(state.files["/etc/hosts"] == (try String(contentsOfFile: "/etc/hosts", encoding: .utf8)))
+        #expect(state.files["/etc/fstab"] == (try? String(contentsOfFile: "/etc/fstab", encoding: .utf8)))
+        #expect(state.sysctls["net.ipv4.ip_forward"] == (try String(contentsOfFile: "/proc/sys/net/ipv4/ip_forward", encoding: .utf8))
+            .trimmingCharacters(in: .whitespacesAndNewlines))
+        #expect(state.binaries.contains("base64"))
+        #expect(state.osID == "debian")
+    }
+}
