@@ -105,6 +105,22 @@ extension LabSerial {
             #expect(report.text().contains("3 would change, 0 unchanged, 1 failed"))
         }
 
+        /// Through `kube` with passwordless sudo the host reads and plans exactly as through root.
+        @Test func sudoUserSeesTheSamePlanAsRoot() async throws {
+            let inventory = try LabHosts.inventory()
+            let settings = try PrepareSettings(inventory: inventory)
+            let host = try #require(inventory.hosts.first { $0.name == "k8s-master" })
+            let target = PrepareTarget(host: host)
+            let asRoot = LabHosts.sshHost(host)
+            let asKube = LabHosts.sshHost(host, user: "kube", sudo: .passwordless)
+            defer { Task { await asRoot.disconnect(); await asKube.disconnect() } }
+            let rootState = try await Preparation.gather(target, on: asRoot, settings: settings)
+            let kubeState = try await Preparation.gather(target, on: asKube, settings: settings)
+            #expect(kubeState == rootState)
+            let report = await Preparation.run([.init(target: target, host: .success(asKube))], settings: settings, dryRun: true)
+            #expect(report.hosts[0].plan == PreparePlan(target: target, state: rootState, settings: settings).describe())
+        }
+
         @Test func wrongHostnameIsSetToTheInventoryName() async throws {
             let inventory = try LabHosts.inventory()
             var settings = try PrepareSettings(inventory: inventory)

@@ -134,7 +134,8 @@ import Testing
         let change = PreparePlan.FileChange(path: "/etc/fstab", old: "a\n", new: "it's\n$(reboot)\n")
         let command = PreparePlan.writeCommand(change, timestamp: "20261122T030000Z")
         #expect(command == "mkdir -p /etc && { [ ! -e /etc/fstab ] || cp -p /etc/fstab /etc/fstab.kubeforge-backup-20261122T030000Z; } && "
-            + "printf '%s' 'it'\\''s\n$(reboot)\n' > /etc/fstab.kubeforge-new && chmod 644 /etc/fstab.kubeforge-new && mv -f /etc/fstab.kubeforge-new /etc/fstab")
+            + "printf '%s' 'it'\\''s\n$(reboot)\n' > /etc/fstab.kubeforge-new && chmod 644 /etc/fstab.kubeforge-new && mv -f /etc/fstab.kubeforge-new /etc/fstab"
+            + " && { ! command -v restorecon >/dev/null 2>&1 || restorecon /etc/fstab; }")
     }
 
     /// The apply script for real: run by /bin/sh against files in a temporary directory.
