@@ -121,6 +121,37 @@ extension LabSerial {
             #expect(report.hosts[0].plan == PreparePlan(target: target, state: rootState, settings: settings).describe())
         }
 
+        /// The inventory's NTP servers land in chrony's config and chrony restarts on it (the lab's chronyd
+        /// keeps `-x`: it never sets the shared machine's clock).
+        @Test func ntpServersReachChrony() async throws {
+            let inventory = try LabHosts.inventory()
+            var settings = try PrepareSettings(inventory: inventory)
+            settings.ntpServers = ["10.213.0.1"]
+            settings.backupTimestamp = "labtest-\(UInt32.random(in: 0...UInt32.max))"
+            let (all, hosts) = connections(inventory)
+            guard let index = all.firstIndex(where: { $0.target.name == "k8s-node2" }) else { throw LabFailure("no k8s-node2") }
+            let (connection, host) = (all[index], hosts[index])
+            defer { Task { await (host as? SSHHost)?.disconnect() } }
+            let before = try await Preparation.gather(connection.target, on: host, settings: settings)
+            do {
+                let report = await Preparation.run([connection], settings: settings, dryRun: false)
+                guard case let .changed(titles) = report.hosts[0].status else { throw LabFailure("\(report.text())") }
+                #expect(titles.contains("write /etc/chrony/chrony.conf"))
+                #expect(titles.contains("restart chrony (its configuration changed)"))
+                let sources = try await LabHosts.run("chronyc -n sources; ps -o args= -C chronyd", on: "k8s-node2")
+                #expect(sources.contains("10.213.0.1"), "\(sources)")
+                #expect(sources.contains(" -x"), "\(sources)")
+                #expect(!sources.contains("debian.pool"), "\(sources)")
+                let again = await Preparation.run([connection], settings: settings, dryRun: false)
+                #expect(again.hosts[0].status == .unchanged, "\(again.text())")
+            } catch {
+                await restore(["k8s-node2": before], targets: [connection.target], hosts: [host], settings: settings)
+                throw error
+            }
+            await restore(["k8s-node2": before], targets: [connection.target], hosts: [host], settings: settings)
+            try await LabHosts.run("systemctl restart chrony", on: "k8s-node2")
+        }
+
         @Test func wrongHostnameIsSetToTheInventoryName() async throws {
             let inventory = try LabHosts.inventory()
             var settings = try PrepareSettings(inventory: inventory)
