@@ -71,7 +71,7 @@ let package = Package(
         .testTarget(name: "PKITests", dependencies: ["PKI", "Remote"]),
         .testTarget(name: "TemplatesTests", dependencies: ["Templates", "KubeadmConfig"], resources: [.copy("Golden")]),
         .testTarget(name: "KubeadmConfigTests", dependencies: ["KubeadmConfig"]),
-        .testTarget(name: "BootstrapTests", dependencies: ["Bootstrap", "SSH"]),
+        .testTarget(name: "BootstrapTests", dependencies: ["Bootstrap", "Remote", "SSH", "Inventory", "Preflight"]),
         .testTarget(name: "KubeforgeCLITests", dependencies: ["KubeforgeCLI"]),
     ],
     swiftLanguageModes: [.v6]

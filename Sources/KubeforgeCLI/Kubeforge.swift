@@ -12,6 +12,7 @@ public struct Kubeforge: AsyncParsableCommand {
             InventoryCommand.self,
             RunCommand.self,
             PreflightCommand.self,
+            PrepareCommand.self,
             InitCommand.self,
             CertsCommand.self,
             TokenCommand.self,

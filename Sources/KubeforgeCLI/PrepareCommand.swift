@@ -1,0 +1,56 @@
+import ArgumentParser
+import Bootstrap
+import Foundation
+import Inventory
+import Remote
+
+/// `kubeforge prepare -i INV [--hosts SEL] [--dry-run]`: the tutorial's host preparation on every selected
+/// host at once, idempotent, backing up every file it edits.
+struct PrepareCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "prepare",
+        abstract: "Prepare inventory hosts for Kubernetes: swap, SELinux, sysctls, modules, firewalld, chrony, hostname, /etc/hosts, containerd.",
+        discussion: """
+        Each host's state is read in one command, the changes are computed, and one script applies them; a file is \
+        written only when its content changes, after a copy to PATH.kubeforge-backup-<timestamp>. containerd is \
+        restarted only when its configuration changed. Exits 1 when any host failed.
+        """)
+
+    @OptionGroup var target: InventoryOptions
+
+    @Flag(help: "Print each host's intended changes and change nothing.")
+    var dryRun = false
+
+    @Option(help: "Hosts worked on at once.")
+    var concurrency: Int = FanOut.defaultConcurrency
+
+    @Option(help: "Seconds allowed to connect to each host.")
+    var connectTimeout: Int = 10
+
+    @Option(help: "A directory whose files replace the embedded templates of the same name.")
+    var templates: String?
+
+    func validate() throws {
+        guard concurrency > 0 else { throw ValidationError("--concurrency must be at least 1") }
+        guard connectTimeout > 0 else { throw ValidationError("--connect-timeout must be at least 1") }
+    }
+
+    func run() async throws {
+        let (inventory, hosts) = try target.load()
+        let settings: PrepareSettings
+        do {
+            // The inventory has no firewall field yet; `cluster.firewall: disable | open-ports` would feed this.
+            settings = try PrepareSettings(inventory: inventory, firewall: .disable, templatesDirectory: templates)
+        } catch {
+            FileHandle.standardError.write(Data("\(target.inventory): cannot render the host files: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        let transports = HostConnections.sshHosts(hosts, connectTimeout: .seconds(connectTimeout))
+        let report = await Preparation.run(zip(hosts, transports).map { host, transport in
+            Preparation.Connection(target: PrepareTarget(host: host), host: .success(transport))
+        }, settings: settings, dryRun: dryRun, concurrency: concurrency)
+        for transport in transports { await transport.disconnect() }
+        print(report.text(), terminator: "")
+        if report.exitCode != 0 { throw ExitCode(report.exitCode) }
+    }
+}
