@@ -44,10 +44,11 @@ enum LabHosts {
         return inventory
     }
 
-    static func sshHost(_ host: InventoryHost, connectTimeout: Duration = .seconds(5)) -> SSHHost {
+    static func sshHost(_ host: InventoryHost, connectTimeout: Duration = .seconds(5), user: String = "root",
+                        sudo: SSHHost.Configuration.Sudo = .none) -> SSHHost {
         SSHHost(SSHHost.Configuration(
-            name: host.name, address: host.address, user: "root", identityFiles: [directory + "/id_ed25519"], useAgent: false,
-            knownHostsFile: directory + "/known_hosts", hostKeyPolicy: .strict, connectTimeout: connectTimeout,
+            name: host.name, address: host.address, user: user, identityFiles: [directory + "/id_ed25519"], useAgent: false,
+            knownHostsFile: directory + "/known_hosts", hostKeyPolicy: .strict, sudo: sudo, connectTimeout: connectTimeout,
             connectAttempts: 1, secrets: SSHSecrets()))
     }
 

@@ -105,6 +105,79 @@ extension LabSerial {
             #expect(report.text().contains("3 would change, 0 unchanged, 1 failed"))
         }
 
+        /// Through `kube` with passwordless sudo the host reads and plans exactly as through root.
+        @Test func sudoUserSeesTheSamePlanAsRoot() async throws {
+            let inventory = try LabHosts.inventory()
+            let settings = try PrepareSettings(inventory: inventory)
+            let host = try #require(inventory.hosts.first { $0.name == "k8s-master" })
+            let target = PrepareTarget(host: host)
+            let asRoot = LabHosts.sshHost(host)
+            let asKube = LabHosts.sshHost(host, user: "kube", sudo: .passwordless)
+            defer { Task { await asRoot.disconnect(); await asKube.disconnect() } }
+            let rootState = try await Preparation.gather(target, on: asRoot, settings: settings)
+            let kubeState = try await Preparation.gather(target, on: asKube, settings: settings)
+            #expect(kubeState == rootState)
+            let report = await Preparation.run([.init(target: target, host: .success(asKube))], settings: settings, dryRun: true)
+            #expect(report.hosts[0].plan == PreparePlan(target: target, state: rootState, settings: settings).describe())
+        }
+
+        /// The inventory's NTP servers land in chrony's config and chrony restarts on it (the lab's chronyd
+        /// keeps `-x`: it never sets the shared machine's clock).
+        @Test func ntpServersReachChrony() async throws {
+            let inventory = try LabHosts.inventory()
+            var settings = try PrepareSettings(inventory: inventory)
+            settings.ntpServers = ["10.213.0.1"]
+            settings.backupTimestamp = "labtest-\(UInt32.random(in: 0...UInt32.max))"
+            let (all, hosts) = connections(inventory)
+            guard let index = all.firstIndex(where: { $0.target.name == "k8s-node2" }) else { throw LabFailure("no k8s-node2") }
+            let (connection, host) = (all[index], hosts[index])
+            defer { Task { await (host as? SSHHost)?.disconnect() } }
+            let before = try await Preparation.gather(connection.target, on: host, settings: settings)
+            do {
+                let report = await Preparation.run([connection], settings: settings, dryRun: false)
+                guard case let .changed(titles) = report.hosts[0].status else { throw LabFailure("\(report.text())") }
+                #expect(titles.contains("write /etc/chrony/chrony.conf"))
+                #expect(titles.contains("restart chrony (its configuration changed)"))
+                let sources = try await LabHosts.run("chronyc -n sources; ps -o args= -C chronyd", on: "k8s-node2")
+                #expect(sources.contains("10.213.0.1"), "\(sources)")
+                #expect(sources.contains(" -x"), "\(sources)")
+                #expect(!sources.contains("debian.pool"), "\(sources)")
+                let again = await Preparation.run([connection], settings: settings, dryRun: false)
+                #expect(again.hosts[0].status == .unchanged, "\(again.text())")
+            } catch {
+                await restore(["k8s-node2": before], targets: [connection.target], hosts: [host], settings: settings)
+                throw error
+            }
+            await restore(["k8s-node2": before], targets: [connection.target], hosts: [host], settings: settings)
+            try await LabHosts.run("systemctl restart chrony", on: "k8s-node2")
+        }
+
+        @Test func wrongHostnameIsSetToTheInventoryName() async throws {
+            let inventory = try LabHosts.inventory()
+            var settings = try PrepareSettings(inventory: inventory)
+            settings.backupTimestamp = "labtest-\(UInt32.random(in: 0...UInt32.max))"
+            let (all, hosts) = connections(inventory)
+            guard let index = all.firstIndex(where: { $0.target.name == "k8s-node1" }) else { throw LabFailure("no k8s-node1") }
+            let (connection, host) = (all[index], hosts[index])
+            defer { Task { await (host as? SSHHost)?.disconnect() } }
+            try await LabHosts.run("hostname kf-renamed && echo kf-renamed > /etc/hostname", on: "k8s-node1")
+            let renamed = try await Preparation.gather(connection.target, on: host, settings: settings)
+            do {
+                #expect(renamed.nodename == "kf-renamed")
+                let report = await Preparation.run([connection], settings: settings, dryRun: false)
+                guard case let .changed(titles) = report.hosts[0].status else { throw LabFailure("\(report.text())") }
+                #expect(titles.contains("write /etc/hostname") && titles.contains("set the hostname to k8s-node1"))
+                #expect(try await LabHosts.run("uname -n; cat /etc/hostname; cat /etc/hostname.kubeforge-backup-\(settings.backupTimestamp)", on: "k8s-node1")
+                    == "k8s-node1\nk8s-node1\nkf-renamed\n")
+            } catch {
+                await restore(["k8s-node1": renamed], targets: [connection.target], hosts: [host], settings: settings)
+                _ = try? await LabHosts.run("hostname k8s-node1 && echo k8s-node1 > /etc/hostname", on: "k8s-node1")
+                throw error
+            }
+            await restore(["k8s-node1": renamed], targets: [connection.target], hosts: [host], settings: settings)
+            try await LabHosts.run("hostname k8s-node1 && echo k8s-node1 > /etc/hostname", on: "k8s-node1")
+        }
+
         /// Puts back every file prepare wrote (from its backup, or removes it), the sysctls, and restarts
         /// containerd on its old configuration.
         func restore(_ before: [String: PrepareState], targets: [PrepareTarget], hosts: [any Remote.Host], settings: PrepareSettings) async {

@@ -134,7 +134,8 @@ import Testing
         let change = PreparePlan.FileChange(path: "/etc/fstab", old: "a\n", new: "it's\n$(reboot)\n")
         let command = PreparePlan.writeCommand(change, timestamp: "20261122T030000Z")
         #expect(command == "mkdir -p /etc && { [ ! -e /etc/fstab ] || cp -p /etc/fstab /etc/fstab.kubeforge-backup-20261122T030000Z; } && "
-            + "printf '%s' 'it'\\''s\n$(reboot)\n' > /etc/fstab.kubeforge-new && chmod 644 /etc/fstab.kubeforge-new && mv -f /etc/fstab.kubeforge-new /etc/fstab")
+            + "printf '%s' 'it'\\''s\n$(reboot)\n' > /etc/fstab.kubeforge-new && chmod 644 /etc/fstab.kubeforge-new && mv -f /etc/fstab.kubeforge-new /etc/fstab"
+            + " && { ! command -v restorecon >/dev/null 2>&1 || restorecon /etc/fstab; }")
     }
 
     /// The apply script for real: run by /bin/sh against files in a temporary directory.
@@ -204,5 +205,20 @@ import Testing
         #expect(containerd.contains("registry.mirrors.\"docker.io\"]\n          endpoint = [\"https://docker.m.daocloud.io\"]"))
         #expect(settings.renderedFiles[PrepareSettings.sysctlPath]?.contains("net.ipv4.ip_forward                 = 1") == true)
         #expect(settings.renderedFiles[PrepareSettings.modulesPath]?.contains("br_netfilter") == true)
+    }
+}
+
+/// The real gather script on this machine through LocalHost: it runs under /bin/sh and reads back exactly.
+@Suite struct PrepareGatherLocalTests {
+    @Test func gatherScriptReadsThisMachine() async throws {
+        let target = PrepareTarget(name: "local", address: "127.0.0.1", firewallPorts: [])
+        let state = try await Preparation.gather(target, on: LocalHost(), settings: PrepareFixture.settings)
+        #expect(state.nodename == ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "")
+        #expect(state.files["/etc/hosts"] == (try String(contentsOfFile: "/etc/hosts", encoding: .utf8)))
+        #expect(state.files["/etc/fstab"] == (try? String(contentsOfFile: "/etc/fstab", encoding: .utf8)))
+        #expect(state.sysctls["net.ipv4.ip_forward"] == (try String(contentsOfFile: "/proc/sys/net/ipv4/ip_forward", encoding: .utf8))
+            .trimmingCharacters(in: .whitespacesAndNewlines))
+        #expect(state.binaries.contains("base64"))
+        #expect(state.osID == "debian")
     }
 }

@@ -174,6 +174,8 @@ public struct PreparePlan: Sendable, Equatable {
         let directory = ShellQuote.quote(parent.isEmpty ? "/" : parent)
         return "mkdir -p \(directory) && { [ ! -e \(path) ] || cp -p \(path) \(backup); } && "
             + "printf '%s' \(ShellQuote.quote(change.new)) > \(temporary) && chmod \(mode) \(temporary) && mv -f \(temporary) \(path)"
+            // A file renamed into place keeps the SELinux label it was created with; give it the path's own.
+            + " && { ! command -v restorecon >/dev/null 2>&1 || restorecon \(path); }"
     }
 
     /// `key = value` lines of a sysctl file.
