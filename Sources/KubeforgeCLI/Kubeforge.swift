@@ -16,6 +16,7 @@ public struct Kubeforge: AsyncParsableCommand {
             InitCommand.self,
             CertsCommand.self,
             TokenCommand.self,
+            UpCommand.self,
         ]
     )
 

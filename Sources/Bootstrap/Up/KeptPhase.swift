@@ -1,0 +1,21 @@
+/// Wraps a bring-up phase whose result must survive a later failure (a working etcd member is never torn
+/// down because, say, kube-apiserver is missing: a re-run picks up from it, `kubeforge reset` removes it),
+/// and records in the session what it brought up.
+public struct KeptPhase: Phase {
+    public let inner: any Phase
+    public let afterRun: @Sendable () async -> Void
+    public var title: String { inner.title }
+
+    public init(_ inner: any Phase, afterRun: @escaping @Sendable () async -> Void = {}) {
+        self.inner = inner
+        self.afterRun = afterRun
+    }
+
+    public func shouldRun() async throws -> Bool { try await inner.shouldRun() }
+    public func run() async throws {
+        try await inner.run()
+        await afterRun()
+    }
+    public func dryRun() async throws -> [String] { try await inner.dryRun() }
+    public func cleanUp() async {}
+}

@@ -1,0 +1,32 @@
+import Foundation
+import Preflight
+import Remote
+
+/// What `up`'s phases learn and hand on to later phases: preflight failures left for prepare to fix, the
+/// operator-side certificate directory, the cluster CA, and how far the cluster got.
+public actor UpSession {
+    /// Host name → preflight checks that failed but belong to prepare (re-checked after it).
+    public private(set) var deferredChecks: [String: [CheckResult]] = [:]
+    /// Private (0700) directory on the operator's machine holding the generated tree; removed by `finish()`.
+    public private(set) var workDirectory: String?
+    /// `sha256:…` of the cluster CA's public key (`--discovery-token-ca-cert-hash`).
+    public private(set) var discoveryHash: String?
+    public private(set) var etcdStarted = false
+    public private(set) var apiServerHealthy = false
+    public private(set) var notes: [String] = []
+
+    public init() {}
+
+    func setDeferred(_ checks: [String: [CheckResult]]) { deferredChecks = checks }
+    func setWorkDirectory(_ path: String) { workDirectory = path }
+    func setDiscoveryHash(_ hash: String) { discoveryHash = hash }
+    func markEtcdStarted() { etcdStarted = true }
+    func markAPIServerHealthy() { apiServerHealthy = true }
+    func note(_ text: String) { notes.append(text) }
+
+    /// Removes the operator-side private key material; safe to call more than once.
+    public func finish() {
+        if let workDirectory { try? FileManager.default.removeItem(atPath: workDirectory) }
+        workDirectory = nil
+    }
+}

@@ -1,0 +1,134 @@
+import Inventory
+import Preflight
+import Remote
+import Testing
+@testable import Bootstrap
+
+/// `kubeforge up`'s phase list for small inventories, built without touching any host.
+struct UpPhasesTests {
+    /// k8s-master control plane + stacked etcd, k8s-node1 etcd only (listed first, to test the order), k8s-node2 worker.
+    func plan(_ mode: ClusterSettings.ControlPlaneMode, endpoint: String? = nil) -> UpPlan {
+        let hosts = [
+            InventoryHost(name: "k8s-node1", address: "10.0.0.12", roles: [.etcd]),
+            InventoryHost(name: "k8s-master", address: "192.168.2.201", internalAddress: "10.0.0.11", roles: [.controlPlane, .etcd]),
+            InventoryHost(name: "k8s-node2", address: "10.0.0.13", roles: [.worker]),
+        ]
+        let cluster = ClusterSettings(kubernetesVersion: "v1.30.2", controlPlaneEndpoint: endpoint, controlPlaneMode: mode,
+                                      binaries: .directory("/bundle"))
+        return UpPlan(cluster: cluster, hosts: hosts.map { UpHost($0, host: LocalHost(name: $0.name, rootfs: "/nonexistent")) })
+    }
+
+    func options(resolver: Bool = true, skipPrepare: Bool = false) throws -> UpPhases.Options {
+        var options = UpPhases.Options()
+        if resolver { options.resolver = BinaryResolver(source: .directory("/bundle")) }
+        options.skipPrepare = skipPrepare
+        options.prepareSettings = PrepareSettings(hostEntries: [], ntpServers: [], renderedFiles: [:], backupTimestamp: "t")
+        return options
+    }
+
+    @Test func systemdModeReadsTopToBottom() throws {
+        let titles = UpPhases(plan: plan(.systemd), options: try options()).phases().map(\.title)
+        #expect(titles == [
+            "Connect to 3 hosts",
+            "Preflight on 3 hosts",
+            "Prepare 3 hosts (OS settings, containerd)",
+            "Certificates and kubeconfigs for k8s-node1, k8s-master",
+            "Install etcd, etcdctl on k8s-master",
+            "Write the etcd unit on k8s-master",
+            "Start etcd.service on k8s-master",
+            "Wait for etcd to be healthy on k8s-master",
+            "Install etcd, etcdctl on k8s-node1",
+            "Add etcd member k8s-node1 (https://10.0.0.12:2380) through k8s-master",
+            "Write the etcd unit (joining) on k8s-node1",
+            "Start etcd.service on k8s-node1",
+            "Wait for etcd to be healthy on k8s-node1",
+            "Install kube-apiserver, kube-controller-manager, kube-scheduler on k8s-master",
+            "Write the control-plane units on k8s-master",
+            "Start kube-apiserver.service, kube-controller-manager.service, kube-scheduler.service on k8s-master",
+            "Wait for kube-apiserver, kube-controller-manager, kube-scheduler to be healthy on k8s-master",
+            "Install kubelet on k8s-master",
+            "Write the kubelet unit and configuration on k8s-master",
+            "Start kubelet.service on k8s-master",
+            "Wait for kubelet to be healthy on k8s-master",
+            "Bootstrap token and join command",
+        ])
+    }
+
+    @Test func etcdPhasesSurviveALaterFailure() throws {
+        let phases = UpPhases(plan: plan(.systemd), options: try options()).phases()
+        let etcd = phases.filter { $0.title.contains("etcd") && !$0.title.contains("Certificates") }
+        #expect(etcd.count == 9)
+        #expect(etcd.allSatisfy { $0 is KeptPhase }, "a working etcd member must not be stopped by a later failure")
+        // The control plane's units are stopped again if a later phase fails.
+        #expect(phases.contains { $0 is StartUnitsPhase && $0.title.contains("kube-apiserver") })
+    }
+
+    @Test func staticPodModeWritesManifestsAndSkippedPrepareIsLeftOut() throws {
+        let titles = UpPhases(plan: plan(.staticPod), options: try options(resolver: false, skipPrepare: true)).phases().map(\.title)
+        #expect(titles == [
+            "Connect to 3 hosts",
+            "Preflight on 3 hosts",
+            "Certificates and kubeconfigs for k8s-node1, k8s-master",
+            "Write the etcd static Pod manifest on k8s-master",
+            "Write the etcd static Pod manifest on k8s-node1",
+            "Write the control-plane static Pod manifests and kubelet files on k8s-master",
+            "Bootstrap token and join command",
+        ])
+    }
+
+    @Test func planDerivesEndpointSANsAndMemberOrder() {
+        let plan = plan(.systemd)
+        #expect(plan.etcdMembers.map(\.name) == ["k8s-master", "k8s-node1"])
+        #expect(plan.controlPlanes.map(\.name) == ["k8s-master"])
+        #expect(plan.workers.map(\.name) == ["k8s-node2"])
+        #expect(plan.controlPlaneEndpoint == "10.0.0.11:6443")
+        #expect(self.plan(.systemd, endpoint: "lb.example:8443").controlPlaneEndpoint == "lb.example:8443")
+        #expect(plan.apiServerSANs == ["k8s-master", "192.168.2.201", "10.0.0.11"])
+        let config = plan.configuration(for: plan.hosts[0].inventory)
+        #expect(config.initConfiguration.nodeRegistration.name == "k8s-node1")
+        #expect(config.initConfiguration.localAPIEndpoint.advertiseAddress == "10.0.0.12")
+        #expect(config.clusterConfiguration.kubernetesVersion == "v1.30.2")
+        #expect(plan.renderOptions().etcdBinary == "/usr/local/bin/etcd")
+    }
+
+    @Test func eachHostIsIssuedItsOwnLeaves() throws {
+        let plan = plan(.systemd)
+        let phase = ClusterCertificatesPhase(plan: plan, session: UpSession(), report: { _ in })
+        let node1 = plan.hosts[0], master = plan.hosts[1]
+        let masterOptions = plan.certificateOptions(for: master.inventory, certificatesDir: "/p", kubeconfigDir: "/k")
+        let resolved = try masterOptions.resolve()
+        #expect(resolved.apiServerAltNames.summary.contains("192.168.2.201"))
+        #expect(resolved.etcdServerAltNames.summary.contains("10.0.0.11"))
+        let masterRequest = phase.request(for: master, resolved: resolved)
+        #expect(masterRequest.certificates.contains("apiserver") && masterRequest.certificates.contains("etcd-peer"))
+        #expect(!masterRequest.certificates.contains("ca"), "the CAs are generated once, not per host")
+        #expect(Set(masterRequest.kubeconfigs) == [.admin, .controllerManager, .scheduler, .kubelet, .superAdmin])
+        let node1Resolved = try plan.certificateOptions(for: node1.inventory, certificatesDir: "/p", kubeconfigDir: "/k").resolve()
+        #expect(node1Resolved.etcdPeerAltNames.summary.contains("k8s-node1"))
+        let node1Request = phase.request(for: node1, resolved: node1Resolved)
+        #expect(node1Request.certificates == ["etcd-server", "etcd-peer", "etcd-healthcheck-client"])
+        #expect(node1Request.kubeconfigs.isEmpty)
+    }
+
+    @Test func preflightFailuresPrepareFixesAreDeferred() {
+        let report = PreflightReport(hosts: [
+            .init(name: "a", address: "1", reachable: true, checks: [
+                CheckResult("Swap", .fail, "swap on"), CheckResult("CgroupDriver", .fail, "cgroupfs"),
+                CheckResult("Port-6443", .fail, "in use", fix: "stop it"), CheckResult("NumCPU", .ignored, "1 CPU"),
+            ]),
+            .init(name: "b", address: "2", reachable: true, checks: [CheckResult("Swap", .pass, "no swap")]),
+        ])
+        let (failures, deferred) = UpPreflightPhase.judge(report, deferToPrepare: true)
+        #expect(failures == ["a": ["Port-6443: in use (fix: stop it)"]])
+        #expect(deferred["a"]?.map(\.name) == ["Swap", "CgroupDriver"])
+        #expect(deferred["b"] == nil)
+        let (all, none) = UpPreflightPhase.judge(report, deferToPrepare: false)
+        #expect(all["a"]?.count == 3)
+        #expect(none.isEmpty)
+    }
+
+    @Test func joinCommandIsKubeadmShaped() {
+        #expect(BootstrapTokenPhase.joinCommand(endpoint: "10.0.0.11:6443", token: "abcdef.0123456789abcdef", hash: "sha256:00")
+            == "kubeforge join 10.0.0.11:6443 --token abcdef.0123456789abcdef --discovery-token-ca-cert-hash sha256:00")
+    }
+}
