@@ -26,9 +26,11 @@ let package = Package(
         ),
         // The `Host` seam every phase and check is written against, LocalHost, fan-out, shell quoting.
         .target(name: "Remote"),
+        // Values several modules share (Kubernetes versions, …); depends on nothing.
+        .target(name: "KubeTypes"),
         .target(name: "SSH", dependencies: ["CLibSSH2", "Remote"]),
         .target(name: "Inventory", dependencies: [.product(name: "Yams", package: "Yams")]),
-        .target(name: "Preflight", dependencies: ["Remote", "Inventory"]),
+        .target(name: "Preflight", dependencies: ["KubeTypes", "Remote", "Inventory"]),
         .target(
             name: "PKI",
             dependencies: [
@@ -41,11 +43,12 @@ let package = Package(
             ]
         ),
         // kubeadm's InitConfiguration/ClusterConfiguration/JoinConfiguration (v1beta3, v1beta4), defaults, flags.
-        .target(name: "KubeadmConfig", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(name: "KubeadmConfig", dependencies: ["KubeTypes", .product(name: "Yams", package: "Yams")]),
         // The top-level templates/ folder, compiled into the binary, and rendering.
         .target(
             name: "Templates",
             dependencies: [
+                "KubeTypes",
                 "KubeadmConfig",
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Yams", package: "Yams"),
@@ -54,24 +57,25 @@ let package = Package(
             exclude: ["README.md"],
             resources: [.embedInCode("files")]
         ),
-        .target(name: "Bootstrap", dependencies: ["Remote", "Inventory", "Preflight", "PKI", "KubeadmConfig", "Templates"]),
+        .target(name: "Bootstrap", dependencies: ["KubeTypes", "Remote", "Inventory", "Preflight", "PKI", "KubeadmConfig", "Templates"]),
         .target(
             name: "KubeforgeCLI",
             dependencies: [
-                "Remote", "SSH", "Inventory", "Preflight", "PKI", "KubeadmConfig", "Templates", "Bootstrap",
+                "KubeTypes", "Remote", "SSH", "Inventory", "Preflight", "PKI", "KubeadmConfig", "Templates", "Bootstrap",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(name: "kubeforge", dependencies: ["KubeforgeCLI"]),
 
+        .testTarget(name: "KubeTypesTests", dependencies: ["KubeTypes"]),
         .testTarget(name: "RemoteTests", dependencies: ["Remote"]),
         .testTarget(name: "SSHTests", dependencies: ["SSH", "Remote"]),
         .testTarget(name: "InventoryTests", dependencies: ["Inventory"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "PreflightTests", dependencies: ["Preflight", "Remote", "Inventory"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "PreflightTests", dependencies: ["KubeTypes", "Preflight", "Remote", "Inventory"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PKITests", dependencies: ["PKI", "Remote"]),
-        .testTarget(name: "TemplatesTests", dependencies: ["Templates", "KubeadmConfig"], resources: [.copy("Golden")]),
-        .testTarget(name: "KubeadmConfigTests", dependencies: ["KubeadmConfig"]),
-        .testTarget(name: "BootstrapTests", dependencies: ["Bootstrap", "Remote", "SSH", "Inventory", "Preflight"]),
+        .testTarget(name: "TemplatesTests", dependencies: ["KubeTypes", "Templates", "KubeadmConfig"], resources: [.copy("Golden")]),
+        .testTarget(name: "KubeadmConfigTests", dependencies: ["KubeTypes", "KubeadmConfig"]),
+        .testTarget(name: "BootstrapTests", dependencies: ["KubeTypes", "Bootstrap", "Remote", "SSH", "Inventory", "Preflight"]),
         .testTarget(name: "KubeforgeCLITests", dependencies: ["KubeforgeCLI"]),
     ],
     swiftLanguageModes: [.v6]

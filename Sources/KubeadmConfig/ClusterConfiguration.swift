@@ -1,3 +1,5 @@
+import KubeTypes
+
 /// kubeadm's ClusterConfiguration, held in v1beta4 shape (v1beta3's map-valued extraArgs become lists on decode).
 public struct ClusterConfiguration: Equatable, Sendable {
     public var etcd = Etcd()

@@ -1,5 +1,6 @@
 import Foundation
 import Yams
+import KubeTypes
 
 /// Turns a multi-document kubeadm configuration file into a ``KubeadmConfiguration``, collecting every problem with
 /// its file, line and field. v1beta3 and v1beta4 are both read; v1beta3 map-valued extraArgs become lists.

@@ -1,4 +1,5 @@
 import Foundation
+import KubeTypes
 
 /// The `kubeadm init` flags that set configuration fields, applied on top of defaults or a config file.
 public struct InitFlags: Equatable, Sendable {

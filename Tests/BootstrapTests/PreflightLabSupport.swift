@@ -1,5 +1,6 @@
 import Foundation
 import Inventory
+import KubeTypes
 import Preflight
 import Remote
 import SSH
@@ -85,7 +86,7 @@ enum LabHosts {
     static func target(_ host: InventoryHost, _ inventory: Inventory) -> PreflightTarget {
         PreflightTarget(name: host.name, address: host.address,
                         roles: Set(host.roles.compactMap { PreflightTarget.Role(rawValue: $0.rawValue) }),
-                        kubernetesVersion: inventory.cluster.kubernetesVersion.flatMap { PreflightKubernetesVersion($0) },
+                        kubernetesVersion: inventory.cluster.kubernetesVersion.flatMap { KubernetesVersion($0) },
                         podSubnet: inventory.cluster.networking.podSubnet, serviceSubnet: inventory.cluster.networking.serviceSubnet,
                         apiServerPort: ClusterSettings.defaultAPIServerPort)
     }
