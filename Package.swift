@@ -26,7 +26,7 @@ let package = Package(
         ),
         // The `Host` seam every phase and check is written against, LocalHost, fan-out, shell quoting.
         .target(name: "Remote"),
-        // Values several modules share (Kubernetes versions, …); depends on nothing.
+        // Values several modules share (Kubernetes versions, the key algorithm, …); depends on nothing.
         .target(name: "KubeTypes"),
         .target(name: "SSH", dependencies: ["CLibSSH2", "Remote"]),
         .target(name: "Inventory", dependencies: [.product(name: "Yams", package: "Yams")]),
@@ -34,6 +34,7 @@ let package = Package(
         .target(
             name: "PKI",
             dependencies: [
+                "KubeTypes",
                 "Remote",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "X509", package: "swift-certificates"),
@@ -72,7 +73,7 @@ let package = Package(
         .testTarget(name: "SSHTests", dependencies: ["SSH", "Remote"]),
         .testTarget(name: "InventoryTests", dependencies: ["Inventory"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PreflightTests", dependencies: ["KubeTypes", "Preflight", "Remote", "Inventory"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "PKITests", dependencies: ["PKI", "Remote"]),
+        .testTarget(name: "PKITests", dependencies: ["KubeTypes", "PKI", "Remote"]),
         .testTarget(name: "TemplatesTests", dependencies: ["KubeTypes", "Templates", "KubeadmConfig"], resources: [.copy("Golden")]),
         .testTarget(name: "KubeadmConfigTests", dependencies: ["KubeTypes", "KubeadmConfig"]),
         .testTarget(name: "BootstrapTests", dependencies: ["KubeTypes", "Bootstrap", "Remote", "SSH", "Inventory", "Preflight"]),

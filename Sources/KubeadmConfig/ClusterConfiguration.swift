@@ -92,12 +92,8 @@ public struct ClusterConfiguration: Equatable, Sendable {
         public init() {}
     }
 
-    public enum EncryptionAlgorithm: String, CaseIterable, Sendable {
-        case rsa2048 = "RSA-2048"
-        case rsa3072 = "RSA-3072"
-        case rsa4096 = "RSA-4096"
-        case ecdsaP256 = "ECDSA-P256"
-    }
+    /// The shared enum, under the name kubeadm's configuration API gives it.
+    public typealias EncryptionAlgorithm = KubeTypes.EncryptionAlgorithm
 }
 
 /// The settings shared by kube-apiserver, kube-controller-manager and kube-scheduler (and extraArgs of etcd).

@@ -1,4 +1,5 @@
 import Foundation
+import KubeTypes
 
 /// Everything that decides the certificate tree and kubeconfigs, in kubeadm's own terms.
 ///
