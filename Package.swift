@@ -26,10 +26,10 @@ let package = Package(
         ),
         // The `Host` seam every phase and check is written against, LocalHost, fan-out, shell quoting.
         .target(name: "Remote"),
-        // Values several modules share (Kubernetes versions, the key algorithm, …); depends on nothing.
+        // Values several modules share (Kubernetes versions, IP addresses and CIDRs, the key algorithm); depends on nothing.
         .target(name: "KubeTypes"),
         .target(name: "SSH", dependencies: ["CLibSSH2", "Remote"]),
-        .target(name: "Inventory", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(name: "Inventory", dependencies: ["KubeTypes", .product(name: "Yams", package: "Yams")]),
         .target(name: "Preflight", dependencies: ["KubeTypes", "Remote", "Inventory"]),
         .target(
             name: "PKI",
@@ -71,7 +71,7 @@ let package = Package(
         .testTarget(name: "KubeTypesTests", dependencies: ["KubeTypes"]),
         .testTarget(name: "RemoteTests", dependencies: ["Remote"]),
         .testTarget(name: "SSHTests", dependencies: ["SSH", "Remote"]),
-        .testTarget(name: "InventoryTests", dependencies: ["Inventory"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "InventoryTests", dependencies: ["KubeTypes", "Inventory"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PreflightTests", dependencies: ["KubeTypes", "Preflight", "Remote", "Inventory"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PKITests", dependencies: ["KubeTypes", "PKI", "Remote"]),
         .testTarget(name: "TemplatesTests", dependencies: ["KubeTypes", "Templates", "KubeadmConfig"], resources: [.copy("Golden")]),

@@ -35,10 +35,10 @@ public struct ClusterConfiguration: Equatable, Sendable {
     }
 
     /// The `kubernetes` Service VIP: first address of the first service CIDR (10.96.0.1).
-    public var apiServerServiceIP: String? { primaryServiceSubnet?.address(at: 1) }
+    public var apiServerServiceIP: String? { primaryServiceSubnet?.address(at: 1)?.description }
 
     /// The cluster DNS IP: tenth address of the first service CIDR (10.96.0.10).
-    public var clusterDNSIP: String? { primaryServiceSubnet?.address(at: 10) }
+    public var clusterDNSIP: String? { primaryServiceSubnet?.address(at: 10)?.description }
 
     public struct Etcd: Equatable, Sendable {
         public var local: LocalEtcd? = LocalEtcd()

@@ -430,7 +430,7 @@ private struct FieldDecoder {
 
     private func apiEndpoint(_ r: MappingReader, into e: inout APIEndpoint) {
         if let v = r.string("advertiseAddress") {
-            if !v.isEmpty, !IPAddressRange.isAddress(v) { r.problem(.invalidValue, "advertiseAddress", "'\(v)' is not an IP address") }
+            if !v.isEmpty, IPAddress(v) == nil { r.problem(.invalidValue, "advertiseAddress", "'\(v)' is not an IP address") }
             e.advertiseAddress = v
         }
         if let v = r.int("bindPort") {

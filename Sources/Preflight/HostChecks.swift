@@ -427,7 +427,7 @@ public enum HostChecks {
             return .warn(name, "https to \(what) would go through a proxy: \(captured.joined(separator: "; "))",
                          fix: "add \(what.split(separator: " ").last ?? "") to NO_PROXY (and no_proxy) wherever the proxy is set")
         }
-        if target.isControlPlane { results.append(judge("HTTPProxy", "the API server \(target.address)", IPAddress(target.address))) }
+        if target.isControlPlane { results.append(judge("HTTPProxy", "the API server \(target.address)", IPAddress(host: target.address))) }
         for (label, cidr) in [("pod", target.podSubnet), ("service", target.serviceSubnet)] {
             guard let cidr, !cidr.isEmpty else { continue }
             for block in cidr.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
@@ -435,7 +435,7 @@ public enum HostChecks {
                     results.append(.fail("HTTPProxyCIDR", "\(label) subnet \(block) is not a CIDR", fix: "fix the \(label) subnet in the inventory"))
                     continue
                 }
-                results.append(judge("HTTPProxyCIDR", "the \(label) subnet \(network)", network.firstHost))
+                results.append(judge("HTTPProxyCIDR", "the \(label) subnet \(block)", network.firstHost))
             }
         }
         return results
