@@ -29,4 +29,19 @@ import KubeTypes
         #expect(IPAddress.looksLikeAddress("192.168.2.300"))
         #expect(!IPAddress.looksLikeAddress("k8s-master"))
     }
+
+    /// The entry points the former per-module copies brought with them.
+    @Test func hostSloppyAndByteForms() throws {
+        #expect(IPAddress(host: "[fd00::1]")?.description == "fd00::1")
+        #expect(IPAddress(host: "fe80::1%eth0")?.isLinkLocal == true)
+        #expect(IPAddress(sloppy: "010.000.000.009")?.description == "10.0.0.9")
+        #expect(IPAddress(sloppy: "::ffff:10.0.0.1")?.bytes == [10, 0, 0, 1])
+        #expect(IPAddress("010.000.000.009") == nil)
+        #expect(IPAddress("FD00::1") == IPAddress(sloppy: "fd00::1"))
+        #expect(IPAddress(validating: [10, 0, 0]) == nil)
+        let service = try #require(IPNetwork("fd00:10:96::/108"))
+        #expect(service.address(at: 10)?.description == "fd00:10:96::a")
+        #expect(IPNetwork("192.168.1.0/30")?.address(at: 4) == nil)
+        #expect(IPAddress.joinHostPort("fd00::1", 6443) == "[fd00::1]:6443")
+    }
 }
