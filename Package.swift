@@ -68,16 +68,18 @@ let package = Package(
         ),
         .executableTarget(name: "kubeforge", dependencies: ["KubeforgeCLI"]),
 
+        // Test support only: the lab's location and the built binary, shared by the test targets.
+        .target(name: "LabSupport", path: "Tests/LabSupport"),
         .testTarget(name: "KubeTypesTests", dependencies: ["KubeTypes"]),
         .testTarget(name: "RemoteTests", dependencies: ["Remote"]),
-        .testTarget(name: "SSHTests", dependencies: ["SSH", "Remote"]),
+        .testTarget(name: "SSHTests", dependencies: ["LabSupport", "SSH", "Remote"]),
         .testTarget(name: "InventoryTests", dependencies: ["KubeTypes", "Inventory"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PreflightTests", dependencies: ["KubeTypes", "Preflight", "Remote", "Inventory"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "PKITests", dependencies: ["KubeTypes", "PKI", "Remote"]),
+        .testTarget(name: "PKITests", dependencies: ["KubeTypes", "LabSupport", "PKI", "Remote"]),
         .testTarget(name: "TemplatesTests", dependencies: ["KubeTypes", "Templates", "KubeadmConfig"], resources: [.copy("Golden")]),
         .testTarget(name: "KubeadmConfigTests", dependencies: ["KubeTypes", "KubeadmConfig"]),
-        .testTarget(name: "BootstrapTests", dependencies: ["KubeTypes", "Bootstrap", "Remote", "SSH", "Inventory", "Preflight"]),
-        .testTarget(name: "KubeforgeCLITests", dependencies: ["KubeforgeCLI"]),
+        .testTarget(name: "BootstrapTests", dependencies: ["KubeTypes", "LabSupport", "Bootstrap", "Remote", "SSH", "Inventory", "Preflight"]),
+        .testTarget(name: "KubeforgeCLITests", dependencies: ["LabSupport", "KubeforgeCLI"]),
     ],
     swiftLanguageModes: [.v6]
 )
