@@ -26,12 +26,15 @@ let package = Package(
         ),
         // The `Host` seam every phase and check is written against, LocalHost, fan-out, shell quoting.
         .target(name: "Remote"),
+        // Values several modules share (Kubernetes versions, IP addresses and CIDRs, the key algorithm); depends on nothing.
+        .target(name: "KubeTypes"),
         .target(name: "SSH", dependencies: ["CLibSSH2", "Remote"]),
-        .target(name: "Inventory", dependencies: [.product(name: "Yams", package: "Yams")]),
-        .target(name: "Preflight", dependencies: ["Remote", "Inventory"]),
+        .target(name: "Inventory", dependencies: ["KubeTypes", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Preflight", dependencies: ["KubeTypes", "Remote", "Inventory"]),
         .target(
             name: "PKI",
             dependencies: [
+                "KubeTypes",
                 "Remote",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "X509", package: "swift-certificates"),
@@ -41,11 +44,12 @@ let package = Package(
             ]
         ),
         // kubeadm's InitConfiguration/ClusterConfiguration/JoinConfiguration (v1beta3, v1beta4), defaults, flags.
-        .target(name: "KubeadmConfig", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(name: "KubeadmConfig", dependencies: ["KubeTypes", .product(name: "Yams", package: "Yams")]),
         // The top-level templates/ folder, compiled into the binary, and rendering.
         .target(
             name: "Templates",
             dependencies: [
+                "KubeTypes",
                 "KubeadmConfig",
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Yams", package: "Yams"),
@@ -54,25 +58,28 @@ let package = Package(
             exclude: ["README.md"],
             resources: [.embedInCode("files")]
         ),
-        .target(name: "Bootstrap", dependencies: ["Remote", "Inventory", "Preflight", "PKI", "KubeadmConfig", "Templates"]),
+        .target(name: "Bootstrap", dependencies: ["KubeTypes", "Remote", "Inventory", "Preflight", "PKI", "KubeadmConfig", "Templates"]),
         .target(
             name: "KubeforgeCLI",
             dependencies: [
-                "Remote", "SSH", "Inventory", "Preflight", "PKI", "KubeadmConfig", "Templates", "Bootstrap",
+                "KubeTypes", "Remote", "SSH", "Inventory", "Preflight", "PKI", "KubeadmConfig", "Templates", "Bootstrap",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(name: "kubeforge", dependencies: ["KubeforgeCLI"]),
 
+        // Test support only: the lab's location and the built binary, shared by the test targets.
+        .target(name: "LabSupport", path: "Tests/LabSupport"),
+        .testTarget(name: "KubeTypesTests", dependencies: ["KubeTypes"]),
         .testTarget(name: "RemoteTests", dependencies: ["Remote"]),
-        .testTarget(name: "SSHTests", dependencies: ["SSH", "Remote"]),
-        .testTarget(name: "InventoryTests", dependencies: ["Inventory"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "PreflightTests", dependencies: ["Preflight", "Remote", "Inventory"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "PKITests", dependencies: ["PKI", "Remote"]),
-        .testTarget(name: "TemplatesTests", dependencies: ["Templates", "KubeadmConfig"], resources: [.copy("Golden")]),
-        .testTarget(name: "KubeadmConfigTests", dependencies: ["KubeadmConfig"]),
-        .testTarget(name: "BootstrapTests", dependencies: ["Bootstrap", "Remote", "SSH", "Inventory", "Preflight"]),
-        .testTarget(name: "KubeforgeCLITests", dependencies: ["KubeforgeCLI"]),
+        .testTarget(name: "SSHTests", dependencies: ["LabSupport", "SSH", "Remote"]),
+        .testTarget(name: "InventoryTests", dependencies: ["KubeTypes", "Inventory"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "PreflightTests", dependencies: ["KubeTypes", "Preflight", "Remote", "Inventory"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "PKITests", dependencies: ["KubeTypes", "LabSupport", "PKI", "Remote"]),
+        .testTarget(name: "TemplatesTests", dependencies: ["KubeTypes", "Templates", "KubeadmConfig"], resources: [.copy("Golden")]),
+        .testTarget(name: "KubeadmConfigTests", dependencies: ["KubeTypes", "KubeadmConfig"]),
+        .testTarget(name: "BootstrapTests", dependencies: ["KubeTypes", "LabSupport", "Bootstrap", "Remote", "SSH", "Inventory", "Preflight"]),
+        .testTarget(name: "KubeforgeCLITests", dependencies: ["LabSupport", "KubeforgeCLI"]),
     ],
     swiftLanguageModes: [.v6]
 )

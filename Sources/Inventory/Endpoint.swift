@@ -1,3 +1,5 @@
+import KubeTypes
+
 /// `host[:port]` as kubeadm's `--control-plane-endpoint` takes it; IPv6 in brackets when a port follows.
 struct Endpoint: Sendable, Equatable, CustomStringConvertible {
     let host: String

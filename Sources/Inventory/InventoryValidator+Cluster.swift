@@ -1,3 +1,5 @@
+import KubeTypes
+
 /// The `cluster:` block: versions, endpoint, networks and kubeadm's limits on them.
 extension InventoryValidator {
     /// Parsed networks, kept for the host-address checks.

@@ -1,3 +1,5 @@
+import KubeTypes
+
 /// `hosts:`: required fields, ranges, names, addresses, roles, then the checks across hosts.
 extension InventoryValidator {
     /// A host with the positions its checks may need to name.

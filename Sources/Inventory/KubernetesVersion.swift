@@ -1,4 +1,8 @@
 /// A Kubernetes release version: `v1.28.0` or `1.28.0`, optionally `-rc.1` / `+build`.
+///
+/// Kept apart from `KubeTypes.KubernetesVersion` on purpose: an inventory must name a full release (no `1.28`,
+/// no `stable-1`, no leading zeros, major 1), while the shared type's failable parser is preflight's lenient one
+/// (`1.28` is v1.28.0) and its throwing parser accepts kubeadm's labels.
 struct KubernetesVersion: Sendable, Equatable, CustomStringConvertible {
     let major: Int
     let minor: Int

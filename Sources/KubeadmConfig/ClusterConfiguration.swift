@@ -1,3 +1,5 @@
+import KubeTypes
+
 /// kubeadm's ClusterConfiguration, held in v1beta4 shape (v1beta3's map-valued extraArgs become lists on decode).
 public struct ClusterConfiguration: Equatable, Sendable {
     public var etcd = Etcd()
@@ -33,10 +35,10 @@ public struct ClusterConfiguration: Equatable, Sendable {
     }
 
     /// The `kubernetes` Service VIP: first address of the first service CIDR (10.96.0.1).
-    public var apiServerServiceIP: String? { primaryServiceSubnet?.address(at: 1) }
+    public var apiServerServiceIP: String? { primaryServiceSubnet?.address(at: 1)?.description }
 
     /// The cluster DNS IP: tenth address of the first service CIDR (10.96.0.10).
-    public var clusterDNSIP: String? { primaryServiceSubnet?.address(at: 10) }
+    public var clusterDNSIP: String? { primaryServiceSubnet?.address(at: 10)?.description }
 
     public struct Etcd: Equatable, Sendable {
         public var local: LocalEtcd? = LocalEtcd()
@@ -90,12 +92,8 @@ public struct ClusterConfiguration: Equatable, Sendable {
         public init() {}
     }
 
-    public enum EncryptionAlgorithm: String, CaseIterable, Sendable {
-        case rsa2048 = "RSA-2048"
-        case rsa3072 = "RSA-3072"
-        case rsa4096 = "RSA-4096"
-        case ecdsaP256 = "ECDSA-P256"
-    }
+    /// The shared enum, under the name kubeadm's configuration API gives it.
+    public typealias EncryptionAlgorithm = KubeTypes.EncryptionAlgorithm
 }
 
 /// The settings shared by kube-apiserver, kube-controller-manager and kube-scheduler (and extraArgs of etcd).

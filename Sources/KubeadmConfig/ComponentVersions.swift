@@ -1,3 +1,5 @@
+import KubeTypes
+
 /// Versions of the images kubeadm pairs with a Kubernetes minor release (constants.go per release branch).
 ///
 /// kubeadm keys etcd by the *target* minor (`SupportedEtcdVersion`) and ships CoreDNS and pause as its own

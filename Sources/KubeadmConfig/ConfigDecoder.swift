@@ -1,5 +1,6 @@
 import Foundation
 import Yams
+import KubeTypes
 
 /// Turns a multi-document kubeadm configuration file into a ``KubeadmConfiguration``, collecting every problem with
 /// its file, line and field. v1beta3 and v1beta4 are both read; v1beta3 map-valued extraArgs become lists.
@@ -429,7 +430,7 @@ private struct FieldDecoder {
 
     private func apiEndpoint(_ r: MappingReader, into e: inout APIEndpoint) {
         if let v = r.string("advertiseAddress") {
-            if !v.isEmpty, !IPAddressRange.isAddress(v) { r.problem(.invalidValue, "advertiseAddress", "'\(v)' is not an IP address") }
+            if !v.isEmpty, IPAddress(v) == nil { r.problem(.invalidValue, "advertiseAddress", "'\(v)' is not an IP address") }
             e.advertiseAddress = v
         }
         if let v = r.int("bindPort") {

@@ -1,3 +1,5 @@
+import KubeTypes
+
 /// Writes configurations back as kubeadm does (`config print`, the kubeadm-config ConfigMap): zero-valued
 /// fields omitted, the empty component structs kept as `{}`.
 public enum ConfigEncoder {

@@ -1,4 +1,5 @@
 import Foundation
+import KubeTypes
 
 /// The `kubeadm init` flags that set configuration fields, applied on top of defaults or a config file.
 public struct InitFlags: Equatable, Sendable {
@@ -61,7 +62,7 @@ public struct InitFlags: Equatable, Sendable {
             config.clusterConfiguration.networking.dnsDomain = value
         }
         if let value = apiserverAdvertiseAddress {
-            if !IPAddressRange.isAddress(value) { bad("--apiserver-advertise-address", "'\(value)' is not an IP address") }
+            if IPAddress(value) == nil { bad("--apiserver-advertise-address", "'\(value)' is not an IP address") }
             config.initConfiguration.localAPIEndpoint.advertiseAddress = value
         }
         if let value = apiserverBindPort {

@@ -1,4 +1,5 @@
 import Foundation
+import KubeTypes
 
 /// Everything a kubeadm `--config` file can hold: Init/Cluster/Join configurations plus the component configs,
 /// with upstream defaults for anything not given.

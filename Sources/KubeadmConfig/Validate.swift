@@ -1,3 +1,5 @@
+import KubeTypes
+
 /// Value checks shared by the file decoder and the init flags; each returns a reason, or nil when the value is fine.
 enum Validate {
     static func cidrList(_ text: String) -> String? {
@@ -26,7 +28,7 @@ enum Validate {
         if let portText {
             guard let port = Int(portText), (1...65535).contains(port) else { return "'\(portText)' in '\(text)' is not a port (1-65535)" }
         }
-        if IPAddressRange.isAddress(host) || isDNSSubdomain(host) { return nil }
+        if IPAddress(host) != nil || isDNSSubdomain(host) { return nil }
         return "'\(host)' is neither an IP address nor a DNS name"
     }
 
@@ -45,7 +47,7 @@ enum Validate {
 
     /// kubeadm's ValidateCertSANs: an IP, a DNS name, or a wildcard DNS name (`*.example.com`).
     static func certSAN(_ text: String) -> String? {
-        if IPAddressRange.isAddress(text) || isDNSSubdomain(text) { return nil }
+        if IPAddress(text) != nil || isDNSSubdomain(text) { return nil }
         if text.hasPrefix("*."), isDNSSubdomain(String(text.dropFirst(2))) { return nil }
         return "'\(text)' is not a valid IP address, DNS name or wildcard DNS name"
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import KubeadmConfig
+import KubeTypes
 
 /// The `kubeadm init` flags that set configuration fields, for `init`, `init phase …` and `config images list`.
 struct KubeadmInitFlagOptions: ParsableArguments {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KubeadmConfig
+import KubeTypes
 
 /// `kubeforge config images list`: the images `init` needs, in kubeadm's order.
 struct ConfigImagesList: ParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import KubeadmConfig
 import Templates
+import KubeTypes
 
 /// `kubeforge config print init-defaults`: kubeadm's placeholder InitConfiguration and ClusterConfiguration.
 struct ConfigPrintInitDefaults: ParsableCommand {

@@ -49,7 +49,7 @@ extension CertificateTreeOptions {
         dnsDomain = cluster.networking.dnsDomain
         clusterName = cluster.clusterName
         kubernetesVersion = cluster.kubernetesVersion
-        encryptionAlgorithm = try EncryptionAlgorithm(parsing: cluster.encryptionAlgorithm.rawValue)
+        encryptionAlgorithm = cluster.encryptionAlgorithm
         certificateValidity = TimeInterval(cluster.certificateValidityPeriod.seconds)
         caCertificateValidity = TimeInterval(cluster.caCertificateValidityPeriod.seconds)
     }

@@ -3,6 +3,7 @@ import Foundation
 import Inventory
 import Preflight
 import Remote
+import KubeTypes
 
 /// `kubeforge preflight -i INV`: every check on every selected host at once, one probe round trip each.
 struct PreflightCommand: AsyncParsableCommand {

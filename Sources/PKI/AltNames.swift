@@ -1,3 +1,5 @@
+import KubeTypes
+
 /// The DNS names and IP addresses of a certificate's subjectAltName extension.
 public struct AltNames: Sendable, Equatable {
     public var dnsNames: [String]
@@ -23,7 +25,7 @@ public struct AltNames: Sendable, Equatable {
     public mutating func append(extra values: [String], forCertificate certificate: String) -> [String] {
         var warnings: [String] = []
         for value in values {
-            if let ip = IPAddress(value) {
+            if let ip = IPAddress(sloppy: value) {
                 ipAddresses.append(ip)
             } else if DNSName.isSubdomain(value) || DNSName.isWildcardSubdomain(value) {
                 dnsNames.append(value)

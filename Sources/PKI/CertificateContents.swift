@@ -1,3 +1,4 @@
+import KubeTypes
 import SwiftASN1
 import X509
 
@@ -36,7 +37,7 @@ public struct CertificateContents: Sendable, Equatable {
         for name in try certificate.extensions.subjectAlternativeNames ?? SubjectAlternativeNames() {
             switch name {
             case let .dnsName(dns): names.dnsNames.append(dns)
-            case let .ipAddress(octets): if let ip = IPAddress(bytes: Array(octets.bytes)) { names.ipAddresses.append(ip) }
+            case let .ipAddress(octets): if let ip = IPAddress(validating: Array(octets.bytes)) { names.ipAddresses.append(ip) }
             default: break
             }
         }

@@ -1,4 +1,5 @@
 import Foundation
+import KubeTypes
 
 /// Everything that decides the certificate tree and kubeconfigs, in kubeadm's own terms.
 ///
@@ -61,7 +62,7 @@ public struct CertificateTreeOptions: Sendable, Equatable {
         if !DNSName.isSubdomain(node) {
             problems.append("invalid node name '\(node)': it must be a lower-case RFC 1123 subdomain (--node-name)")
         }
-        let advertise = IPAddress(advertiseAddress)
+        let advertise = IPAddress(sloppy: advertiseAddress)
         if advertise == nil {
             problems.append(advertiseAddress.isEmpty
                 ? "missing advertise address: give --apiserver-advertise-address with this node's IP"
@@ -94,11 +95,11 @@ public struct CertificateTreeOptions: Sendable, Equatable {
             dnsNames: [node, "kubernetes", "kubernetes.default", "kubernetes.default.svc", "kubernetes.default.svc.\(dnsDomain)"],
             ipAddresses: [serviceVIP, advertise])
         if let endpointHost {
-            if let ip = IPAddress(endpointHost) { apiServer.ipAddresses.append(ip) } else { apiServer.dnsNames.append(endpointHost) }
+            if let ip = IPAddress(sloppy: endpointHost) { apiServer.ipAddresses.append(ip) } else { apiServer.dnsNames.append(endpointHost) }
         }
         warnings += apiServer.append(extra: apiServerCertSANs, forCertificate: "apiserver")
         let etcdDefaults = AltNames(dnsNames: [node, "localhost"],
-                                    ipAddresses: [advertise, IPAddress("127.0.0.1")!, IPAddress("::1")!])
+                                    ipAddresses: [advertise, IPAddress(sloppy: "127.0.0.1")!, IPAddress(sloppy: "::1")!])
         var etcdServer = etcdDefaults
         var etcdPeer = etcdDefaults
         if !externalEtcd {
@@ -106,8 +107,8 @@ public struct CertificateTreeOptions: Sendable, Equatable {
             warnings += etcdPeer.append(extra: etcdPeerCertSANs, forCertificate: "etcd/peer")
         }
 
-        let local = "https://" + Self.joinHostPort(advertise.description, String(bindPort))
-        let controlPlane = endpointHost.map { "https://" + Self.joinHostPort($0, endpointPort ?? String(bindPort)) } ?? local
+        let local = "https://" + IPAddress.joinHostPort(advertise.description, String(bindPort))
+        let controlPlane = endpointHost.map { "https://" + IPAddress.joinHostPort($0, endpointPort ?? String(bindPort)) } ?? local
         return Resolved(options: self, release: release, nodeName: node, advertiseAddress: advertise,
                         controlPlaneURL: controlPlane, localAPIURL: local,
                         apiServerAltNames: apiServer.deduplicated(), etcdServerAltNames: etcdServer.deduplicated(),
@@ -129,14 +130,9 @@ public struct CertificateTreeOptions: Sendable, Equatable {
         if let port, !(port.allSatisfy(\.isNumber) && (Int(port).map { (1...65535).contains($0) } ?? false)) {
             throw PKIError(.invalidInput, "invalid control-plane endpoint '\(value)': port \(port) must be a number between 1 and 65535 (--control-plane-endpoint)")
         }
-        guard IPAddress(host) != nil || DNSName.isSubdomain(host) else {
+        guard IPAddress(sloppy: host) != nil || DNSName.isSubdomain(host) else {
             throw PKIError(.invalidInput, "invalid control-plane endpoint '\(value)': host '\(host)' must be an IP address or an RFC 1123 DNS name (--control-plane-endpoint)")
         }
         return (host, port)
-    }
-
-    /// Go's `net.JoinHostPort`: brackets around hosts containing a colon.
-    static func joinHostPort(_ host: String, _ port: String) -> String {
-        host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import KubeTypes
 
 /// Checks that need every host's facts at once. Each returns results per host, in the order given.
 public enum ClusterChecks {
@@ -76,13 +77,13 @@ public enum ClusterChecks {
         hosts.map { host in
             let name = "SubnetOverlap"
             var addresses = host.facts.addresses.filter { !$0.isLoopback && !$0.isLinkLocal }
-            if let configured = IPAddress(host.target.address), !addresses.contains(configured) { addresses.insert(configured, at: 0) }
+            if let configured = IPAddress(host: host.target.address), !addresses.contains(configured) { addresses.insert(configured, at: 0) }
             var clashes: [String] = []
             for (label, cidr) in [("pod", host.target.podSubnet), ("service", host.target.serviceSubnet)] {
-                for block in (cidr ?? "").split(separator: ",") {
-                    guard let network = IPNetwork(String(block)) else { continue }
+                for block in (cidr ?? "").split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
+                    guard let network = IPNetwork(block) else { continue }
                     for address in addresses where network.contains(address) {
-                        clashes.append("\(address) is inside the \(label) subnet \(network)")
+                        clashes.append("\(address) is inside the \(label) subnet \(block)")
                     }
                 }
             }

@@ -1,4 +1,5 @@
 import Foundation
+import KubeTypes
 
 /// The per-host checks: each a pure function of one host's target and facts. kubeadm's list (§7 of the
 /// kubeadm reference) is the floor; the rest are what tutorials fix by hand.
@@ -190,7 +191,7 @@ public enum HostChecks {
         let key = ipv6 ? "bridge-nf-call-ip6tables" : "bridge-nf-call-iptables"
         let name = "FileContent--proc-sys-net-bridge-\(key)"
         let usesIPv6 = [target.podSubnet, target.serviceSubnet].compactMap { $0 }.contains { $0.contains(":") }
-        let strict = (target.kubernetesVersion.map { !$0.atLeast(1, 30) } ?? false) && (!ipv6 || usesIPv6)
+        let strict = (target.kubernetesVersion.map { !$0.isAtLeast(minor: 30) } ?? false) && (!ipv6 || usesIPv6)
         let fix = "modprobe br_netfilter && echo br_netfilter > /etc/modules-load.d/k8s.conf && " +
             "echo 'net.bridge.\(key) = 1' >> /etc/sysctl.d/k8s.conf && sysctl --system"
         let found: String
@@ -331,10 +332,10 @@ public enum HostChecks {
     /// crictl an error before v1.31 and a warning in v1.31.
     public static func requiredBinaries(_ version: KubernetesVersion?) -> [(name: String, fatal: Bool)] {
         var list: [(String, Bool)] = []
-        if version.map({ !$0.atLeast(1, 32) }) ?? true { list.append(("conntrack", true)) }
+        if version.map({ !$0.isAtLeast(minor: 32) }) ?? true { list.append(("conntrack", true)) }
         list += [("ip", true), ("iptables", true), ("mount", true), ("nsenter", true), ("ebtables", false),
                  ("ethtool", false), ("socat", false), ("tc", false), ("touch", false)]
-        if let version, !version.atLeast(1, 32) { list.append(("crictl", !version.atLeast(1, 31))) }
+        if let version, !version.isAtLeast(minor: 32) { list.append(("crictl", !version.isAtLeast(minor: 31))) }
         return list
     }
 
@@ -426,7 +427,7 @@ public enum HostChecks {
             return .warn(name, "https to \(what) would go through a proxy: \(captured.joined(separator: "; "))",
                          fix: "add \(what.split(separator: " ").last ?? "") to NO_PROXY (and no_proxy) wherever the proxy is set")
         }
-        if target.isControlPlane { results.append(judge("HTTPProxy", "the API server \(target.address)", IPAddress(target.address))) }
+        if target.isControlPlane { results.append(judge("HTTPProxy", "the API server \(target.address)", IPAddress(host: target.address))) }
         for (label, cidr) in [("pod", target.podSubnet), ("service", target.serviceSubnet)] {
             guard let cidr, !cidr.isEmpty else { continue }
             for block in cidr.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
@@ -434,7 +435,7 @@ public enum HostChecks {
                     results.append(.fail("HTTPProxyCIDR", "\(label) subnet \(block) is not a CIDR", fix: "fix the \(label) subnet in the inventory"))
                     continue
                 }
-                results.append(judge("HTTPProxyCIDR", "the \(label) subnet \(network)", network.firstHost))
+                results.append(judge("HTTPProxyCIDR", "the \(label) subnet \(block)", network.firstHost))
             }
         }
         return results

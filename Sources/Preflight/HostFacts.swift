@@ -1,4 +1,5 @@
 import Foundation
+import KubeTypes
 
 /// Everything the probe found on one host, parsed. Checks are pure functions of these facts.
 public struct HostFacts: Sendable, Equatable {
@@ -228,7 +229,7 @@ public struct HostFacts: Sendable, Equatable {
             let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
             guard let family = fields.firstIndex(where: { $0 == "inet" || $0 == "inet6" }), family + 1 < fields.count
             else { return nil }
-            return IPAddress(String(fields[family + 1].split(separator: "/").first ?? ""))
+            return IPAddress(host: String(fields[family + 1].split(separator: "/").first ?? ""))
         }
     }
 

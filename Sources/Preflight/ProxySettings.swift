@@ -1,4 +1,5 @@
 import Foundation
+import KubeTypes
 
 /// HTTP proxy variables from one source (the session environment, `/etc/environment`, a runtime's
 /// systemd drop-in), judged the way Go's `net/http` (and so kubeadm and the kubelet) uses them.
@@ -25,11 +26,11 @@ public struct ProxySettings: Sendable, Equatable {
             if entry == "*" { return nil }
             var host = entry
             // Entries may carry a port (`10.0.0.1:6443`); any port matches for our purposes.
-            if let ip = IPAddress(host) { if ip == address { return nil } else { continue } }
+            if let ip = IPAddress(host: host) { if ip == address { return nil } else { continue } }
             if let network = IPNetwork(host) { if network.contains(address) { return nil } else { continue } }
             if host.hasPrefix("[") , let end = host.firstIndex(of: "]") { host = String(host[host.index(after: host.startIndex)..<end]) }
             else if let colon = host.lastIndex(of: ":") { host = String(host[..<colon]) }
-            if let ip = IPAddress(host), ip == address { return nil }
+            if let ip = IPAddress(host: host), ip == address { return nil }
         }
         return httpsProxy
     }

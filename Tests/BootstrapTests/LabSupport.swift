@@ -1,5 +1,6 @@
 import Foundation
 import KubeadmConfig
+import LabSupport
 import PKI
 import Remote
 import SSH
@@ -8,14 +9,8 @@ import Templates
 
 /// The running lab (scripts/lab): hosts over real SSH with the lab key and strict host-key checking.
 enum Lab {
-    static var enabled: Bool { ProcessInfo.processInfo.environment["KUBEFORGE_LAB"] == "1" }
-
-    static var directory: String {
-        if let dir = ProcessInfo.processInfo.environment["KUBEFORGE_LAB_DIR"], !dir.isEmpty { return dir }
-        // <repo>/.lab, found from this file's location: <repo>/Tests/BootstrapTests/LabSupport.swift
-        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent(".lab").path
-    }
+    static var enabled: Bool { LabEnvironment.enabled }
+    static var directory: String { LabEnvironment.directory }
 
     static let members: [(name: String, address: String)] = [
         ("k8s-master", "10.213.0.11"), ("k8s-node1", "10.213.0.12"), ("k8s-node2", "10.213.0.13"),
@@ -25,8 +20,8 @@ enum Lab {
     /// SSHHost's deinit closes on a background queue, which can race the test process's exit (signal 11 seen).
     static func host(_ name: String, _ address: String) async throws -> SSHHost {
         let host = SSHHost(SSHHost.Configuration(
-            name: name, address: address, user: "root", identityFiles: [directory + "/id_ed25519"], useAgent: false,
-            knownHostsFile: directory + "/known_hosts", hostKeyPolicy: .strict, connectAttempts: 2))
+            name: name, address: address, user: "root", identityFiles: [LabEnvironment.key], useAgent: false,
+            knownHostsFile: LabEnvironment.knownHosts, hostKeyPolicy: .strict, connectAttempts: 2))
         try await host.connect()
         return host
     }

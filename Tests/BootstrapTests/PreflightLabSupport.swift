@@ -1,5 +1,7 @@
 import Foundation
 import Inventory
+import KubeTypes
+import LabSupport
 import Preflight
 import Remote
 import SSH
@@ -8,13 +10,8 @@ import Testing
 /// The shared lab (scripts/lab): enabled with KUBEFORGE_LAB=1, state in KUBEFORGE_LAB_DIR (default
 /// `<repo>/.lab`). Every lab test goes through the same library path as `kubeforge preflight` / `prepare`.
 enum LabHosts {
-    static var enabled: Bool { ProcessInfo.processInfo.environment["KUBEFORGE_LAB"] == "1" }
-
-    static var directory: String {
-        if let dir = ProcessInfo.processInfo.environment["KUBEFORGE_LAB_DIR"], !dir.isEmpty { return dir }
-        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().path + "/.lab"
-    }
+    static var enabled: Bool { LabEnvironment.enabled }
+    static var directory: String { LabEnvironment.directory }
 
     static let names = ["k8s-master", "k8s-node1", "k8s-node2"]
     static let unreachableAddress = "10.213.0.99"
@@ -85,7 +82,7 @@ enum LabHosts {
     static func target(_ host: InventoryHost, _ inventory: Inventory) -> PreflightTarget {
         PreflightTarget(name: host.name, address: host.address,
                         roles: Set(host.roles.compactMap { PreflightTarget.Role(rawValue: $0.rawValue) }),
-                        kubernetesVersion: inventory.cluster.kubernetesVersion.flatMap { PreflightKubernetesVersion($0) },
+                        kubernetesVersion: inventory.cluster.kubernetesVersion.flatMap { KubernetesVersion($0) },
                         podSubnet: inventory.cluster.networking.podSubnet, serviceSubnet: inventory.cluster.networking.serviceSubnet,
                         apiServerPort: ClusterSettings.defaultAPIServerPort)
     }

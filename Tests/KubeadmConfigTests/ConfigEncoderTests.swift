@@ -1,5 +1,6 @@
 import Testing
 import KubeadmConfig
+import KubeTypes
 
 struct ConfigEncoderTests {
     @Test func initDefaultsV1beta4() throws {

@@ -1,5 +1,6 @@
 import Testing
 import KubeadmConfig
+import KubeTypes
 
 struct ImageListTests {
     @Test func defaultRegistryPutsCoreDNSUnderItsOwnPath() throws {

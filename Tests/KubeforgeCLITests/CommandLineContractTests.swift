@@ -1,4 +1,5 @@
 import Foundation
+import LabSupport
 import Testing
 
 /// design.md's CLI contract on the built binary: exit codes and machine-readable output.

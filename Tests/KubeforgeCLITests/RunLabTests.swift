@@ -1,4 +1,5 @@
 import Foundation
+import LabSupport
 import Testing
 
 /// `kubeforge run` and `kubeforge preflight` over real SSH against the lab's systemd hosts.

@@ -1,4 +1,5 @@
 import Foundation
+import LabSupport
 import Testing
 
 /// `kubeforge up` against the lab (systemd mode, Debian's etcd as the bundle): three stacked etcd members

@@ -1,17 +1,11 @@
 import Foundation
+import LabSupport
 import Testing
 
 /// The built `kubeforge` binary end to end: phases, exit statuses, repeat runs (design.md exit codes).
 @Suite struct CommandLineTests {
-    /// `swift build --build-tests` builds the executable beside the test bundle.
-    static var binary: String {
-        let products = Bundle.main.bundleURL.deletingLastPathComponent().path
-        let candidates = [products + "/kubeforge", FileManager.default.currentDirectoryPath + "/.build/debug/kubeforge"]
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[1]
-    }
-
     func kubeforge(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        try runTool(Self.binary, arguments, allowFailure: true)
+        try runTool(KubeforgeBinary.path, arguments, allowFailure: true)
     }
 
     @Test func phasesWriteUnderRootfsAndRepeatSafely() throws {

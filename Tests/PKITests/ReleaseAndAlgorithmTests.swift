@@ -1,4 +1,5 @@
 import Foundation
+import KubeTypes
 import Remote
 import Testing
 import X509

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Preflight
+import KubeTypes
 
 /// Checks across hosts, over synthetic fact sets built from the fixtures.
 @Suite struct ClusterChecksTests {

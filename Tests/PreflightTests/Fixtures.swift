@@ -1,5 +1,6 @@
 import Foundation
 @testable import Preflight
+import KubeTypes
 
 /// The probe outputs under Fixtures/: one captured (Debian 12), three reconstructed (see Fixtures/README.md).
 enum Fixture: String, CaseIterable, CustomStringConvertible {

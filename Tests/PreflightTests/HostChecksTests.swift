@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Preflight
+import KubeTypes
 
 /// Each per-host check over passing and failing facts. The prepared Rocky 9 fixture is the passing base;
 /// failing facts come from the unprepared CentOS 7.9 and Ubuntu 22.04 fixtures or from small edits.

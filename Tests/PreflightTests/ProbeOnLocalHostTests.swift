@@ -2,6 +2,7 @@ import Foundation
 import Remote
 import Testing
 @testable import Preflight
+import KubeTypes
 
 /// The probe run for real on this machine: it must parse under every shell it promises, and the facts
 /// must agree with what Foundation says about this machine.

@@ -1,5 +1,6 @@
 import Testing
 import KubeadmConfig
+import KubeTypes
 import Templates
 
 /// Flags compared with the reference tables of kubeadm.md §3.4–§3.7, flag by flag.

@@ -1,6 +1,7 @@
 import Foundation
 import KubeadmConfig
 import Yams
+import KubeTypes
 
 /// Renders every file kubeforge generates for a node from a ``KubeadmConfiguration``: static Pod manifests,
 /// binary-mode systemd units, kubelet files, containerd and kernel settings, and the API objects kubeadm creates.
@@ -87,13 +88,13 @@ public struct ClusterRenderer: Sendable {
         switch component {
         case .apiServer:
             context["image"] = ImageList.controlPlaneImage(component.rawValue, for: c)
-            context["advertiseEndpoint"] = YAMLValue.quoted(IPAddressRange.joinHostPort(endpoint.advertiseAddress, endpoint.bindPort))
+            context["advertiseEndpoint"] = YAMLValue.quoted(IPAddress.joinHostPort(endpoint.advertiseAddress, endpoint.bindPort))
         case .controllerManager, .scheduler:
             context["image"] = ImageList.controlPlaneImage(component.rawValue, for: c)
         case .etcd:
             context["image"] = ImageList.etcdImage(for: c) ?? ""
             context["mounts"] = ComponentVolumes.etcdMounts(config).map(volumeContext)
-            context["advertiseClientURL"] = "https://\(IPAddressRange.joinHostPort(endpoint.advertiseAddress, 2379))"
+            context["advertiseClientURL"] = "https://\(IPAddress.joinHostPort(endpoint.advertiseAddress, 2379))"
         }
         return try templates.render("\(component.rawValue).yaml", context)
     }
@@ -307,9 +308,9 @@ public struct ClusterRenderer: Sendable {
     public var controlPlaneURL: String {
         let endpoint = config.initConfiguration.localAPIEndpoint
         let cpe = config.clusterConfiguration.controlPlaneEndpoint
-        if cpe.isEmpty { return "https://\(IPAddressRange.joinHostPort(endpoint.advertiseAddress, endpoint.bindPort))" }
+        if cpe.isEmpty { return "https://\(IPAddress.joinHostPort(endpoint.advertiseAddress, endpoint.bindPort))" }
         let hasPort = cpe.hasPrefix("[") ? cpe.contains("]:") : cpe.filter { $0 == ":" }.count == 1
-        return hasPort ? "https://\(cpe)" : "https://\(IPAddressRange.joinHostPort(cpe, endpoint.bindPort))"
+        return hasPort ? "https://\(cpe)" : "https://\(IPAddress.joinHostPort(cpe, endpoint.bindPort))"
     }
 
     private func lines(_ text: String) -> [String] {

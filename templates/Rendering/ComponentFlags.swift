@@ -1,4 +1,5 @@
 import KubeadmConfig
+import KubeTypes
 
 /// Each control-plane component's command-line flags, computed as kubeadm does (phases/controlplane/manifests.go,
 /// phases/etcd/local.go): a list of defaults merged with the configuration's extraArgs (an extraArg removes every
@@ -54,9 +55,9 @@ public enum ComponentFlags {
             if !external.certFile.isEmpty { defaults.append(Arg("etcd-certfile", external.certFile)) }
             if !external.keyFile.isEmpty { defaults.append(Arg("etcd-keyfile", external.keyFile)) }
         } else {
-            let loopback = IPAddressRange.isIPv6Address(endpoint.advertiseAddress) ? "::1" : "127.0.0.1"
+            let loopback = IPAddress(endpoint.advertiseAddress)?.isIPv6 == true ? "::1" : "127.0.0.1"
             let servers = c.etcd.local?.extraArgs.value(of: "advertise-client-urls")
-                ?? "https://\(IPAddressRange.joinHostPort(loopback, 2379))"
+                ?? "https://\(IPAddress.joinHostPort(loopback, 2379))"
             defaults += [
                 Arg("etcd-servers", servers),
                 Arg("etcd-cafile", "\(pki)/etcd/ca.crt"),
@@ -115,10 +116,10 @@ public enum ComponentFlags {
         let local = c.etcd.local ?? ClusterConfiguration.LocalEtcd()
         let address = config.initConfiguration.localAPIEndpoint.advertiseAddress
         let name = config.initConfiguration.nodeRegistration.name
-        let loopback = IPAddressRange.isIPv6Address(address) ? "::1" : "127.0.0.1"
+        let loopback = IPAddress(address)?.isIPv6 == true ? "::1" : "127.0.0.1"
         let etcdPKI = "\(c.certificatesDir)/etcd"
-        let clientURL = "https://\(IPAddressRange.joinHostPort(address, 2379))"
-        let peerURL = "https://\(IPAddressRange.joinHostPort(address, 2380))"
+        let clientURL = "https://\(IPAddress.joinHostPort(address, 2379))"
+        let peerURL = "https://\(IPAddress.joinHostPort(address, 2380))"
         var defaults = [
             Arg("advertise-client-urls", clientURL),
             Arg("cert-file", "\(etcdPKI)/server.crt"),
@@ -128,8 +129,8 @@ public enum ComponentFlags {
             Arg("experimental-watch-progress-notify-interval", "5s"),
             Arg("initial-advertise-peer-urls", peerURL),
             Arg("key-file", "\(etcdPKI)/server.key"),
-            Arg("listen-client-urls", "https://\(IPAddressRange.joinHostPort(loopback, 2379)),\(clientURL)"),
-            Arg("listen-metrics-urls", "http://\(IPAddressRange.joinHostPort(loopback, 2381))"),
+            Arg("listen-client-urls", "https://\(IPAddress.joinHostPort(loopback, 2379)),\(clientURL)"),
+            Arg("listen-metrics-urls", "http://\(IPAddress.joinHostPort(loopback, 2381))"),
             Arg("listen-peer-urls", peerURL),
             Arg("name", name),
             Arg("peer-cert-file", "\(etcdPKI)/peer.crt"),

@@ -1,4 +1,5 @@
 import KubeadmConfig
+import KubeTypes
 
 /// hostPath volumes of each static Pod (phases/controlplane/volumes.go, phases/etcd/local.go), with the
 /// configuration's extraVolumes merged by name.

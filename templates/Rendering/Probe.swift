@@ -1,4 +1,5 @@
 import KubeadmConfig
+import KubeTypes
 
 /// An HTTP probe as kubeadm's `createHTTPProbe` builds it (util/staticpod/utils.go).
 public struct Probe: Equatable, Sendable {
@@ -71,7 +72,7 @@ public struct ComponentProbes: Equatable, Sendable {
             return https(probeHost(c.scheduler.extraArgs.value(of: "bind-address")), port, live: "/healthz", ready: nil, start: "/healthz")
         case .etcd:
             let address = config.initConfiguration.localAPIEndpoint.advertiseAddress
-            var host = IPAddressRange.isIPv6Address(address) ? "::1" : "127.0.0.1"
+            var host = IPAddress(address)?.isIPv6 == true ? "::1" : "127.0.0.1"
             var port = 2381
             var scheme = "HTTP"
             // kubeadm probes the first --listen-metrics-urls entry when one is given.

@@ -2,6 +2,7 @@ import Foundation
 import Inventory
 import KubeadmConfig
 import Templates
+import KubeTypes
 
 /// What `prepare` makes every host look like: cluster-wide choices from the inventory and the files rendered
 /// from `templates/` (containerd config, sysctl and modules-load files).
@@ -50,7 +51,7 @@ public struct PrepareSettings: Sendable, Equatable {
         let cluster = inventory.cluster
         var config = KubeadmConfiguration()
         if let text = cluster.kubernetesVersion {
-            config.clusterConfiguration.kubernetesVersion = try KubeadmConfig.KubernetesVersion(parsing: text).description
+            config.clusterConfiguration.kubernetesVersion = try KubernetesVersion(parsing: text).description
         }
         config.clusterConfiguration.imageRepository = cluster.imageRepository
         config.clusterConfiguration.networking.serviceSubnet = cluster.networking.serviceSubnet

@@ -3,6 +3,7 @@ import KubeadmConfig
 import PKI
 import Remote
 import Templates
+import KubeTypes
 
 /// One inventory host and the transport that reaches it (SSH from the CLI, LocalHost in tests).
 public struct UpHost: Sendable {
@@ -50,7 +51,7 @@ public struct UpPlan: Sendable {
     public func configuration(for host: InventoryHost) -> KubeadmConfiguration {
         var config = KubeadmConfiguration()
         let clusterConfig = cluster
-        if let text = clusterConfig.kubernetesVersion, let version = try? KubeadmConfig.KubernetesVersion(parsing: text) {
+        if let text = clusterConfig.kubernetesVersion, let version = try? KubernetesVersion(parsing: text) {
             config.clusterConfiguration.kubernetesVersion = version.description
         }
         config.clusterConfiguration.clusterName = clusterConfig.name

@@ -1,4 +1,5 @@
 import Inventory
+import KubeTypes
 import Preflight
 import Remote
 
@@ -72,7 +73,7 @@ public struct UpPreflightPhase: Phase {
     static func target(for host: InventoryHost, cluster: ClusterSettings) -> PreflightTarget {
         PreflightTarget(
             name: host.name, address: host.address, roles: Set(host.roles.compactMap { PreflightTarget.Role(rawValue: $0.rawValue) }),
-            kubernetesVersion: cluster.kubernetesVersion.flatMap { PreflightKubernetesVersion($0) },
+            kubernetesVersion: cluster.kubernetesVersion.flatMap { KubernetesVersion($0) },
             podSubnet: cluster.networking.podSubnet, serviceSubnet: cluster.networking.serviceSubnet,
             apiServerPort: ClusterSettings.defaultAPIServerPort)
     }

@@ -1,19 +1,13 @@
 import Foundation
+import LabSupport
 import SSH
 
 /// The lab described in the lab contract: state in `KUBEFORGE_LAB_DIR` (default `<repo>/.lab`).
 enum Lab {
-    static var enabled: Bool { ProcessInfo.processInfo.environment["KUBEFORGE_LAB"] == "1" }
-
-    static var directory: String {
-        if let dir = ProcessInfo.processInfo.environment["KUBEFORGE_LAB_DIR"], !dir.isEmpty { return dir }
-        let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
-        return repo.path + "/.lab"
-    }
-
-    static var key: String { directory + "/id_ed25519" }
-    static var knownHosts: String { directory + "/known_hosts" }
+    static var enabled: Bool { LabEnvironment.enabled }
+    static var directory: String { LabEnvironment.directory }
+    static var key: String { LabEnvironment.key }
+    static var knownHosts: String { LabEnvironment.knownHosts }
 
     /// Host name → address, from the lab's `hosts` file. Throws (failing the test) when the lab is not up.
     static func address(of name: String) throws -> String {

@@ -1,14 +1,9 @@
 import _CryptoExtras
 import Crypto
+import KubeTypes
 import X509
 
-/// `ClusterConfiguration.encryptionAlgorithm`: the key type of every CA, leaf, kubeconfig client and sa.key.
-public enum EncryptionAlgorithm: String, CaseIterable, Sendable {
-    case rsa2048 = "RSA-2048"
-    case rsa3072 = "RSA-3072"
-    case rsa4096 = "RSA-4096"
-    case ecdsaP256 = "ECDSA-P256"
-
+extension EncryptionAlgorithm {
     /// Parses the kubeadm spelling; an empty value means the default, RSA-2048, as upstream.
     public init(parsing text: String) throws {
         if text.isEmpty {

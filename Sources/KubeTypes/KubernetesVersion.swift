@@ -3,7 +3,8 @@ import Foundation
 /// A Kubernetes release version such as `v1.28.0`, ordered by semantic-version rules.
 ///
 /// kubeadm resolves labels like `stable-1` over the network; offline, it falls back to its own version, and so does
-/// kubeforge (``KubernetesVersion/kubeforgeDefault``).
+/// kubeforge (``KubernetesVersion/kubeforgeDefault``). Preflight reads versions more leniently
+/// (``init(_:)``); kubeadm's configuration and flags use ``init(parsing:)``.
 public struct KubernetesVersion: Hashable, Comparable, Sendable, CustomStringConvertible {
     public let major: Int
     public let minor: Int
@@ -18,7 +19,7 @@ public struct KubernetesVersion: Hashable, Comparable, Sendable, CustomStringCon
     /// The minor releases whose manifests, flags and images kubeforge reproduces.
     public static let supportedMinors: ClosedRange<Int> = 28...33
 
-    public init(major: Int, minor: Int, patch: Int, preRelease: String? = nil, build: String? = nil) {
+    public init(major: Int, minor: Int, patch: Int = 0, preRelease: String? = nil, build: String? = nil) {
         self.major = major
         self.minor = minor
         self.patch = patch
@@ -54,6 +55,17 @@ public struct KubernetesVersion: Hashable, Comparable, Sendable, CustomStringCon
             throw KubernetesVersionError.unparsable(text)
         }
         self.init(major: major, minor: minor, patch: patch, preRelease: preRelease, build: build)
+    }
+
+    /// Preflight's lenient reading: `v1.28.0`, `1.28` (patch 0), `v1.30.1-rc.0` (the pre-release is dropped,
+    /// only major and minor drive checks); nil for anything else, labels such as `latest` included.
+    public init?(_ text: String) {
+        var body = Substring(text)
+        if body.hasPrefix("v") { body = body.dropFirst() }
+        let core = body.split(separator: "-", maxSplits: 1).first ?? ""
+        let parts = core.split(separator: ".").map { Int($0) }
+        guard parts.count >= 2, parts.count <= 3, !parts.contains(nil) else { return nil }
+        self.init(major: parts[0]!, minor: parts[1]!, patch: parts.count == 3 ? parts[2]! : 0)
     }
 
     /// `v1.28.0` form, as kubeadm writes it into manifests and the kubeadm-config ConfigMap.
