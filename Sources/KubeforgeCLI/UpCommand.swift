@@ -14,7 +14,7 @@ struct UpCommand: AsyncParsableCommand {
         abstract: "Bring up the inventory's cluster over SSH: preflight, prepare, certificates, etcd, control plane, join command.",
         discussion: """
         Stops at the first failing phase, says which phase and host failed and why, and undoes what is safe to \
-        undo (a running etcd member is kept; `kubeforge reset` removes it). With controlPlaneMode: systemd the \
+        undo (a running etcd member is kept, and a second `up` refuses it in preflight). With controlPlaneMode: systemd the \
         binaries come from --bundle or cluster.binaries. Exits 1 when the cluster could not be brought up, 2 on bad input.
         """)
 
@@ -101,7 +101,13 @@ struct UpCommand: AsyncParsableCommand {
 
                 """.utf8))
             if await session.etcdStarted {
-                FileHandle.standardError.write(Data("etcd was left running on the members it reached (re-run `kubeforge up` after fixing the cause; `kubeforge reset` removes it)\n".utf8))
+                // There is no `kubeforge reset -i` yet, and a second `up` refuses a host with a running etcd.
+                FileHandle.standardError.write(Data("""
+                    etcd was left running on the members it reached; a second `kubeforge up` refuses them in preflight \
+                    (Port-2379, DirAvailable--var-lib-etcd). To start over, remove it on those hosts: \
+                    kubeforge run -i INV --hosts HOSTS -- 'systemctl disable --now etcd; rm -rf /var/lib/etcd /etc/kubernetes'
+
+                    """.utf8))
             }
             throw ExitCode(1)
         }

@@ -294,7 +294,7 @@ public enum HostChecks {
             guard !users.isEmpty else { return .pass(name, "port \(port) is free") }
             let owners = Set(users.map { $0.process ?? "\($0.address)" }).sorted().joined(separator: ", ")
             return .fail(name, "port \(port) is in use by \(owners)",
-                         fix: "stop what listens on \(port) (`ss -ltnp 'sport = :\(port)'`), or run `kubeforge reset` if it is an old cluster")
+                         fix: "stop what listens on \(port) (`ss -ltnp 'sport = :\(port)'`), or run `kubeadm reset` if it is an old cluster")
         }
     }
 
@@ -310,7 +310,7 @@ public enum HostChecks {
             let name = "FileAvailable-" + path.replacingOccurrences(of: "/", with: "-")
             guard facts.existingPaths[path] != nil else { return .pass(name, "\(path) does not exist") }
             return .fail(name, "\(path) already exists: this host was part of a cluster",
-                         fix: "run `kubeforge reset` on the host (or kubeadm reset), or remove \(path)")
+                         fix: "run `kubeadm reset` on the host, or remove \(path)")
         }
     }
 
@@ -324,7 +324,7 @@ public enum HostChecks {
             }
             if entries.isEmpty { return .pass(name, "\(path) is empty") }
             return .fail(name, "\(path) is not empty: \(entries.prefix(5).joined(separator: ", "))\(entries.count > 5 ? ", …" : "")",
-                         fix: "run `kubeforge reset` on the host, or empty \(path)")
+                         fix: "run `kubeadm reset` on the host, or empty \(path)")
         }
     }
 

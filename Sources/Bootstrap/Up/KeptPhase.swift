@@ -1,5 +1,6 @@
 /// Wraps a bring-up phase whose result must survive a later failure (a working etcd member is never torn
-/// down because, say, kube-apiserver is missing: a re-run picks up from it, `kubeforge reset` removes it),
+/// down because, say, kube-apiserver is missing: a member may already hold data, so removing it is the
+/// operator's decision),
 /// and records in the session what it brought up.
 public struct KeptPhase: Phase {
     public let inner: any Phase

@@ -190,7 +190,7 @@ struct SSHHostLabTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         var configuration = try Lab.configuration("k8s-node2")
         configuration.knownHostsFile = directory + "/known_hosts"
-        FileManager.default.createFile(atPath: configuration.knownHostsFile, contents: Data())
+        _ = FileManager.default.createFile(atPath: configuration.knownHostsFile, contents: Data())
         let address = configuration.address
         let expected = try fingerprint(ofKey: "ssh-ed25519 " + (try Lab.recordedKey(address: address, type: "ssh-ed25519")))
         await #expect { try await SSHHost(configuration).run("true") } throws: { error in
