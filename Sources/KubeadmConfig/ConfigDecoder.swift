@@ -254,15 +254,7 @@ private struct FieldDecoder {
             if let reason = Validate.certificateKey(key) { r.problem(.invalidValue, "certificateKey", reason) }
             c.certificateKey = key
         }
-        c.skipPhases = r.strings("skipPhases") ?? []
-        if let p = r.mapping("patches") {
-            c.patchesDirectory = p.string("directory") ?? ""
-            p.finish()
-        }
-        if isV1beta4 {
-            if let v = r.bool("dryRun") { c.dryRun = v }
-            if let t = r.mapping("timeouts") { timeouts(t, into: &c.timeouts) }
-        }
+        workflowFields(r, into: &c)
         consumeHeader(r)
     }
 
@@ -306,6 +298,13 @@ private struct FieldDecoder {
             p.finish()
             c.controlPlane = controlPlane
         }
+        workflowFields(r, into: &c)
+        consumeHeader(r)
+    }
+
+    /// The fields InitConfiguration and JoinConfiguration share: phases to skip, patches, and v1beta4's
+    /// dryRun and timeouts.
+    private func workflowFields<C: NodeWorkflowConfiguration>(_ r: MappingReader, into c: inout C) {
         c.skipPhases = r.strings("skipPhases") ?? []
         if let p = r.mapping("patches") {
             c.patchesDirectory = p.string("directory") ?? ""
@@ -315,7 +314,6 @@ private struct FieldDecoder {
             if let v = r.bool("dryRun") { c.dryRun = v }
             if let t = r.mapping("timeouts") { timeouts(t, into: &c.timeouts) }
         }
-        consumeHeader(r)
     }
 
     private func consumeHeader(_ r: MappingReader) {

@@ -76,6 +76,17 @@ public struct BootstrapToken: Equatable, Sendable {
     }
 }
 
+/// What InitConfiguration and JoinConfiguration both carry about running the workflow.
+protocol NodeWorkflowConfiguration {
+    var dryRun: Bool { get set }
+    var skipPhases: [String] { get set }
+    var patchesDirectory: String { get set }
+    var timeouts: Timeouts { get set }
+}
+
+extension InitConfiguration: NodeWorkflowConfiguration {}
+extension JoinConfiguration: NodeWorkflowConfiguration {}
+
 /// v1beta4 `timeouts` (shared by Init and Join configurations).
 public struct Timeouts: Equatable, Sendable {
     public var controlPlaneComponentHealthCheck: GoDuration = .minutes(4)
