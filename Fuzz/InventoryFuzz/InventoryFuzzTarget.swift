@@ -26,7 +26,7 @@ public func inventoryFuzzTestOneInput(_ data: UnsafePointer<UInt8>, _ size: Int)
     // What `import` writes must read back as YAML; if it validated, to the same hosts.
     let reread = InventoryLoader.check(text: imported.yaml, file: "imported.yaml", format: .yaml, options: fuzzOptions)
     if let original = imported.inventory {
-        precondition(reread.inventory.map(summary) == summary(original), "imported YAML does not read back to the same hosts")
+        require(reread.inventory.map(summary) == summary(original), "imported YAML does not read back to the same hosts")
     }
     _ = try? HostSelector(parsing: text)
     _ = InventoryLoader.detectFormat(path: "fuzz", text: text)
@@ -39,10 +39,15 @@ private func checkRoundTrip(_ inventory: Inventory) {
     _ = InventoryWriter.render(inventory, as: .json)
     let reread = InventoryLoader.check(text: shown, file: "shown.yaml", format: .yaml, options: fuzzOptions)
     guard let again = reread.inventory else {
-        preconditionFailure("show output does not validate: \(reread.diagnostics.errors.map(\.description))")
+        fatalError("show output does not validate: \(reread.diagnostics.errors.map(\.description))")
     }
-    precondition(summary(again) == summary(inventory), "show output reads back to different hosts")
-    precondition(again.cluster == inventory.cluster, "show output reads back to different cluster settings")
+    require(summary(again) == summary(inventory), "show output reads back to different hosts")
+    require(again.cluster == inventory.cluster, "show output reads back to different cluster settings")
+}
+
+/// Like `precondition`, but the message survives `-O` (libFuzzer builds are optimised).
+private func require(_ condition: Bool, _ message: @autoclosure () -> String) {
+    if !condition { fatalError(message()) }
 }
 
 private func summary(_ inventory: Inventory) -> [String] {

@@ -1,3 +1,5 @@
+import KubeTypes
+
 /// Renders inventories: the normalised form for `inventory show`, and an imported document as the
 /// YAML a user would write by hand (shared `ssh:` defaults, per-host overrides only where they differ).
 public enum InventoryWriter {
@@ -31,13 +33,15 @@ public enum InventoryWriter {
         clusterFields.append(("ntpServers", .list(cluster.ntpServers.map(OutputTree.string), flow: true)))
         clusterFields.append(("registryMirrors", .list(cluster.registryMirrors.map(OutputTree.string), flow: true)))
         let hosts = inventory.hosts.map { host -> OutputTree in
-            .map([
-                ("name", .string(host.name)),
-                ("address", .string(host.address)),
-                ("internalAddress", .string(host.internalAddress)),
-                ("roles", .list(host.roles.map { .string($0.rawValue) }, flow: true)),
-                ("ssh", sshTree(host.ssh)),
-            ])
+            var fields: [(String, OutputTree)] = [("name", .string(host.name)), ("address", .string(host.address))]
+            // A host name in `address` is only the default, never a valid explicit internalAddress:
+            // leave it implicit so the output reads back as it was given.
+            if host.internalAddress != host.address || IPAddress(host.address) != nil {
+                fields.append(("internalAddress", .string(host.internalAddress)))
+            }
+            fields.append(("roles", .list(host.roles.map { .string($0.rawValue) }, flow: true)))
+            fields.append(("ssh", sshTree(host.ssh)))
+            return .map(fields)
         }
         return .map([
             ("apiVersion", .string(Inventory.apiVersion)),

@@ -147,4 +147,23 @@ import Testing
             #expect(reread.inventory == original, "\(format): \(reread.diagnostics)\n\(shown)")
         }
     }
+
+    /// Found by the fuzz target: a host name in `address` became an explicit (invalid) internalAddress.
+    @Test func showOutputOfAHostNameAddressReadsBack() throws {
+        let original = try #require(TestSupport.check("""
+            apiVersion: kubeforge/v1alpha1
+            kind: Inventory
+            hosts:
+              - {name: cp1, address: cp1.example.internal, roles: [control-plane]}
+              - {name: node1, address: 10.0.0x13, roles: [worker]}
+              - {name: node2, address: node2.example.internal, internalAddress: 10.0.0.22, roles: [worker]}
+            """).inventory)
+        #expect(original.hosts.map(\.internalAddress) == ["cp1.example.internal", "10.0.0x13", "10.0.0.22"])
+        for format in InventoryWriter.Format.allCases {
+            let shown = InventoryWriter.render(original, as: format)
+            #expect(!shown.contains("internalAddress: cp1") && !shown.contains("\"internalAddress\": \"cp1"))
+            let reread = TestSupport.check(shown)
+            #expect(reread.inventory == original, "\(format): \(reread.diagnostics)\n\(shown)")
+        }
+    }
 }
