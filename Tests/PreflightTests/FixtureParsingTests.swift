@@ -99,6 +99,27 @@ import Testing
         #expect(facts.kernelConfig?["CONFIG_OVERLAY_FS"] == "y")
     }
 
+    /// A lab host (systemd-nspawn, Debian 12) over ssh: systemd, containerd without crictl, chrony with no source.
+    @Test func debian12LabCaptured() throws {
+        #expect(try Fixture.debian12Lab.text.hasPrefix("# CAPTURED"))
+        let facts = try Fixture.debian12Lab.facts
+        #expect(facts.osRelease?.id == "debian" && facts.nodename == "k8s-master" && facts.isSystemd)
+        #expect(facts.unitStates?["containerd"] == "active" && facts.unitStates?["chrony"] == "active")
+        #expect(facts.unitStates?["firewalld"] == "inactive" && facts.unitStates?["kubelet"] == "inactive")
+        #expect(facts.binaries["crictl"] == nil && facts.binaries["ctr"] == "/usr/bin/ctr" && facts.binaries["conntrack"] != nil)
+        #expect(facts.timeSync.map(\.source) == [.chrony, .timedatectl] && !facts.timeSync.contains(where: \.synchronized))
+        #expect(facts.productUUID == "18e62f31-a67f-40b1-9553-4e58ea160a54")
+        #expect(facts.interfaces.map(\.name) == ["eth0", "lo"])
+        #expect(facts.addresses.map(\.description).contains("10.213.0.11"))
+        // `ss -ltn` without -p when no Kubernetes port is taken: sockets, no process names.
+        #expect(facts.listening.contains { $0.port == 22 } && facts.listening.allSatisfy { $0.process == nil })
+        #expect(facts.directoryEntries["/var/lib/etcd"] == .some([]) && facts.directoryEntries["/etc/kubernetes/manifests"] == .some(nil))
+        let runtime = try #require(facts.runtimes.first)
+        #expect(runtime.kind == .containerd && runtime.answered == true)
+        #expect(HostChecks.cri(facts).status == .pass)
+        #expect(HostChecks.timeSync(facts).status != .pass, "chrony has no source in the lab")
+    }
+
     // MARK: single parsers on edge cases
 
     @Test func sectionsHeaderForms() {

@@ -2,9 +2,10 @@ import Foundation
 @testable import Preflight
 import KubeTypes
 
-/// The probe outputs under Fixtures/: one captured (Debian 12), three reconstructed (see Fixtures/README.md).
+/// The probe outputs under Fixtures/: two captured (Debian 12), three reconstructed (see Fixtures/README.md).
 enum Fixture: String, CaseIterable, CustomStringConvertible {
     case debian12 = "debian12-vm"
+    case debian12Lab = "debian12-lab"
     case centos7 = "centos7.9-unprepared"
     case rocky9 = "rocky9-prepared"
     case ubuntu2204 = "ubuntu22.04-worker"
