@@ -28,7 +28,15 @@ let package = Package(
         .target(name: "Remote"),
         // Values several modules share (Kubernetes versions, IP addresses and CIDRs, the key algorithm); depends on nothing.
         .target(name: "KubeTypes"),
-        .target(name: "SSH", dependencies: ["CLibSSH2", "Remote"]),
+        // swift-crypto signs RSA user keys with rsa-sha2-256, which libssh2 1.10 cannot (RSAUserKey.swift).
+        .target(
+            name: "SSH",
+            dependencies: [
+                "CLibSSH2", "Remote",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
         .target(name: "Inventory", dependencies: ["KubeTypes", .product(name: "Yams", package: "Yams")]),
         .target(name: "Preflight", dependencies: ["KubeTypes", "Remote", "Inventory"]),
         .target(

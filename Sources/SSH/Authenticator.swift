@@ -93,6 +93,12 @@ struct Authenticator {
                 return false
             }
         }
+        // RSA with SHA-2 first (what OpenSSH 8.8+ accepts), then libssh2's own ssh-rsa for servers without it.
+        // (PKCS#8 armour does not name the key type: RSAUserKey tells.)
+        if !key.isEncrypted, let rsa = RSAUserKey(fileText: String(decoding: data, as: UTF8.self)),
+           try authenticate(rsa) {
+            return true
+        }
         let result = try session.call(deadline: deadline) {
             libssh2_userauth_publickey_fromfile_ex(session.raw, user, UInt32(user.utf8.count), nil, expanded, passphrase)
         }
@@ -102,12 +108,28 @@ struct Authenticator {
             if key.isEncrypted { hints.append("check the passphrase for \(path)") }
         } else {
             tried.append("key \(path)")
-            if key.keyType == "ssh-rsa" {
-                hints.append("libssh2 1.10 signs RSA keys only with ssh-rsa (SHA-1), which OpenSSH 8.8+ refuses by default: "
-                    + "use an ed25519 or ECDSA key, or allow it on the server (PubkeyAcceptedAlgorithms +ssh-rsa)")
+            if key.keyType == "ssh-rsa", key.isEncrypted {
+                hints.append("kubeforge signs an encrypted RSA key through libssh2 1.10, which signs only with ssh-rsa (SHA-1) "
+                    + "and OpenSSH 8.8+ refuses that by default: use an unencrypted RSA key file (mode 0600), an ed25519 "
+                    + "or ECDSA key, or allow it on the server (PubkeyAcceptedAlgorithms +ssh-rsa)")
             }
         }
         return false
+    }
+
+    /// One publickey attempt signed by kubeforge with rsa-sha2-256 (libssh2 calls `signWithRSAUserKey`).
+    private func authenticate(_ key: RSAUserKey) throws -> Bool {
+        let signer = RSASigningContext(key: key)
+        var abstract: UnsafeMutableRawPointer? = Unmanaged.passUnretained(signer).toOpaque()
+        let result = try withExtendedLifetime(signer) {
+            try withUnsafeMutablePointer(to: &abstract) { abstract in
+                try session.call(deadline: deadline) {
+                    libssh2_userauth_publickey(session.raw, user, key.publicKeyBlob, key.publicKeyBlob.count,
+                                               signWithRSAUserKey, abstract)
+                }
+            }
+        }
+        return try accepted(result, method: "public key")
     }
 
     /// The methods the server accepts next; nil when the "none" request already logged us in.
@@ -154,4 +176,26 @@ extension SSHSession {
             try waitForSocket(deadline: deadline)
         }
     }
+}
+
+/// What `signWithRSAUserKey` finds behind libssh2's `abstract` pointer.
+final class RSASigningContext {
+    let key: RSAUserKey
+    init(key: RSAUserKey) { self.key = key }
+}
+
+/// libssh2's publickey sign callback: the signature in memory libssh2 frees with its default allocator (free).
+let signWithRSAUserKey: @convention(c) (
+    OpaquePointer?, UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>?, UnsafeMutablePointer<Int>?,
+    UnsafePointer<UInt8>?, Int, UnsafeMutablePointer<UnsafeMutableRawPointer?>?
+) -> Int32 = { _, signatureOut, lengthOut, data, dataLength, abstract in
+    guard let signatureOut, let lengthOut, let data, let pointer = abstract?.pointee else { return -1 }
+    let context = Unmanaged<RSASigningContext>.fromOpaque(pointer).takeUnretainedValue()
+    guard let signature = try? context.key.sign(UnsafeRawBufferPointer(start: data, count: dataLength)),
+          let buffer = malloc(signature.count)?.assumingMemoryBound(to: UInt8.self)
+    else { return -1 }
+    signature.copyBytes(to: buffer, count: signature.count)
+    signatureOut.pointee = buffer
+    lengthOut.pointee = signature.count
+    return 0
 }

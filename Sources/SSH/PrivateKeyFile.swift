@@ -23,15 +23,7 @@ struct PrivateKeyFile: Equatable, Sendable {
 
     /// openssh-key-v1: magic, string cipher, string kdf, string kdfoptions, uint32 count, string publickey.
     private static func inspectOpenSSH(_ text: String) -> PrivateKeyFile {
-        let body = text.split(separator: "\n")
-            .filter { !$0.hasPrefix("-----") }
-            .joined()
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        guard let data = Data(base64Encoded: body, options: .ignoreUnknownCharacters) else {
-            return PrivateKeyFile(isEncrypted: false, keyType: nil)
-        }
-        var reader = SSHWireReader(Array(data))
-        guard reader.skipMagic("openssh-key-v1\0"),
+        guard var reader = SSHWireReader(armoredOpenSSHKey: text),
               let cipher = reader.readString(),
               reader.readString() != nil, reader.readString() != nil,
               reader.readUInt32() != nil
@@ -51,6 +43,14 @@ struct SSHWireReader {
     private var offset = 0
 
     init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    /// The binary inside `-----BEGIN OPENSSH PRIVATE KEY-----` armour, positioned after its magic.
+    init?(armoredOpenSSHKey text: String) {
+        let body = text.split(separator: "\n").filter { !$0.hasPrefix("-----") }.joined()
+        guard let data = Data(base64Encoded: body, options: .ignoreUnknownCharacters) else { return nil }
+        self.init(Array(data))
+        guard skipMagic("openssh-key-v1\0") else { return nil }
+    }
 
     mutating func skipMagic(_ magic: String) -> Bool {
         let expected = Array(magic.utf8)

@@ -43,57 +43,81 @@ struct SSHHostLabTests {
         for host in hosts { await host.disconnect() }
     }
 
-    @Test func authenticatesWithECDSAAndEncryptedKeysAndExplainsRSARefusal() async throws {
+    @Test func authenticatesWithECDSAEncryptedAndRSAKeysInEveryFileFormat() async throws {
         let directory = try LocalCommand.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let ecdsa = try LocalCommand.generateKey(type: "ecdsa", in: directory, name: "id_ecdsa")
-        let rsa = try LocalCommand.generateKey(type: "rsa", in: directory, name: "id_rsa", extra: ["-b", "2048"])
-        let encrypted = try LocalCommand.generateKey(type: "ed25519", in: directory, name: "id_enc", passphrase: "open sesame")
+        let keys = try TestKeys(directory: directory)
         let marker = "kubeforge-ssh-test-\(UUID().uuidString.prefix(8))"
-        let keys = try [ecdsa, rsa, encrypted].map { try String(contentsOfFile: $0 + ".pub", encoding: .utf8).trimmed + " " + marker }
+        let lines = try keys.all.map { try String(contentsOfFile: $0 + ".pub", encoding: .utf8).trimmed + " " + marker }
         let root = SSHHost(try Lab.configuration("k8s-node1"))
         let authorize = "cat >> /root/.ssh/authorized_keys"
-        #expect(try await root.run(authorize, stdin: Data((keys.joined(separator: "\n") + "\n").utf8), timeout: nil).succeeded)
+        #expect(try await root.run(authorize, stdin: Data((lines.joined(separator: "\n") + "\n").utf8), timeout: nil).succeeded)
         let pidFile = "/run/kubeforge-ssh-test-2222.pid"
+        let cleanUp = "sed -i '/\(marker)/d' /root/.ssh/authorized_keys; kill $(cat \(pidFile)) 2>/dev/null"
         do {
-            try await checkKeys(ecdsa: ecdsa, rsa: rsa, encrypted: encrypted, root: root, directory: directory, pidFile: pidFile)
+            try await checkKeys(keys, root: root, directory: directory, pidFile: pidFile)
         } catch {
-            _ = try? await root.run("sed -i '/\(marker)/d' /root/.ssh/authorized_keys; kill $(cat \(pidFile)) 2>/dev/null")
+            _ = try? await root.run(cleanUp)
             throw error
         }
-        _ = try await root.run("sed -i '/\(marker)/d' /root/.ssh/authorized_keys; kill $(cat \(pidFile)) 2>/dev/null")
+        _ = try await root.run(cleanUp)
     }
 
-    private func checkKeys(ecdsa: String, rsa: String, encrypted: String, root: SSHHost, directory: String,
-                           pidFile: String) async throws {
+    /// Key files of every kind a user may hold, made by the real ssh-keygen.
+    private struct TestKeys {
+        let ecdsa, encrypted, rsa, rsaPKCS1, rsaPKCS8, rsaEncrypted: String
+        var all: [String] { [ecdsa, encrypted, rsa, rsaPKCS1, rsaPKCS8, rsaEncrypted] }
 
-        let viaECDSA = SSHHost(try Lab.configuration("k8s-node1", identityFiles: [ecdsa]))
+        init(directory: String) throws {
+            ecdsa = try LocalCommand.generateKey(type: "ecdsa", in: directory, name: "id_ecdsa")
+            encrypted = try LocalCommand.generateKey(type: "ed25519", in: directory, name: "id_enc", passphrase: "open sesame")
+            rsa = try LocalCommand.generateKey(type: "rsa", in: directory, name: "id_rsa", extra: ["-b", "2048"])
+            rsaPKCS1 = try LocalCommand.generateKey(type: "rsa", in: directory, name: "id_rsa_pem", extra: ["-b", "3072", "-m", "PEM"])
+            rsaPKCS8 = try LocalCommand.generateKey(type: "rsa", in: directory, name: "id_rsa_p8", extra: ["-b", "2048", "-m", "PKCS8"])
+            rsaEncrypted = try LocalCommand.generateKey(type: "rsa", in: directory, name: "id_rsa_enc", passphrase: "open sesame",
+                                                        extra: ["-b", "2048"])
+        }
+    }
+
+    private func checkKeys(_ keys: TestKeys, root: SSHHost, directory: String, pidFile: String) async throws {
+        let viaECDSA = SSHHost(try Lab.configuration("k8s-node1", identityFiles: [keys.ecdsa]))
         #expect(try await viaECDSA.run("id -u").stdoutText == "0\n")
 
-        let viaEncrypted = SSHHost(try Lab.configuration("k8s-node1", identityFiles: [encrypted],
+        let viaEncrypted = SSHHost(try Lab.configuration("k8s-node1", identityFiles: [keys.encrypted],
                                                          secrets: SSHSecrets(passphrase: "open sesame")))
         #expect(try await viaEncrypted.run("true").succeeded)
 
-        let wrongPassphrase = SSHHost(try Lab.configuration("k8s-node1", identityFiles: [encrypted],
+        let wrongPassphrase = SSHHost(try Lab.configuration("k8s-node1", identityFiles: [keys.encrypted],
                                                             secrets: SSHSecrets(passphrase: "wrong")))
         await expectAuthenticationFailure(wrongPassphrase, mentioning: "passphrase")
 
-        // libssh2 1.10 signs RSA only with SHA-1 ("ssh-rsa"), which OpenSSH 9.2 refuses by default.
-        let viaRSA = SSHHost(try Lab.configuration("k8s-node1", identityFiles: [rsa]))
-        await expectAuthenticationFailure(viaRSA, mentioning: "PubkeyAcceptedAlgorithms")
+        // OpenSSH 9.2 refuses ssh-rsa (SHA-1) signatures by default, the only ones libssh2 1.10 makes: these
+        // logins succeed only because kubeforge signs rsa-sha2-256 itself, from each file format.
+        for file in [keys.rsa, keys.rsaPKCS1, keys.rsaPKCS8] {
+            let viaRSA = SSHHost(try Lab.configuration("k8s-node1", identityFiles: [file]))
+            #expect(try await viaRSA.run("id -un").stdoutText == "root\n", "\(file)")
+        }
+        // An encrypted RSA key goes to libssh2 (SHA-1 only): refused, with the way out.
+        let viaEncryptedRSA = SSHHost(try Lab.configuration("k8s-node1", identityFiles: [keys.rsaEncrypted],
+                                                            secrets: SSHSecrets(passphrase: "open sesame")))
+        await expectAuthenticationFailure(viaEncryptedRSA, mentioning: "PubkeyAcceptedAlgorithms")
 
-        // A second sshd on the same host that accepts ssh-rsa signatures: the RSA key then works.
+        // A second sshd that accepts only ssh-rsa, like OpenSSH before 7.2: the rsa-sha2-256 attempt is
+        // refused and libssh2's SHA-1 signature logs in, for the plain and the encrypted RSA key.
         let started = try await root.run(
-            "/usr/sbin/sshd -p 2222 -o PidFile=\(pidFile) -o PubkeyAcceptedAlgorithms=+ssh-rsa -o PermitRootLogin=prohibit-password")
+            "/usr/sbin/sshd -p 2222 -o PidFile=\(pidFile) -o PubkeyAcceptedAlgorithms=ssh-rsa -o PermitRootLogin=prohibit-password")
         #expect(started.succeeded, "\(started.stderrText)")
         let knownHosts = directory + "/known_hosts"
         let address = try Lab.address(of: "k8s-node1")
         try "[\(address)]:2222 ssh-ed25519 \(try Lab.recordedKey(address: address, type: "ssh-ed25519"))\n"
             .write(toFile: knownHosts, atomically: true, encoding: .utf8)
-        var rsaConfiguration = try Lab.configuration("k8s-node1", identityFiles: [rsa])
-        rsaConfiguration.port = 2222
-        rsaConfiguration.knownHostsFile = knownHosts
-        #expect(try await SSHHost(rsaConfiguration).run("id -un").stdoutText == "root\n")
+        for (file, passphrase) in [(keys.rsa, nil), (keys.rsaEncrypted, "open sesame")] {
+            var configuration = try Lab.configuration("k8s-node1", identityFiles: [file],
+                                                      secrets: SSHSecrets(passphrase: passphrase))
+            configuration.port = 2222
+            configuration.knownHostsFile = knownHosts
+            #expect(try await SSHHost(configuration).run("id -un").stdoutText == "root\n", "\(file)")
+        }
     }
 
     @Test func authenticatesWithAPasswordWhenTheServerAllowsIt() async throws {
