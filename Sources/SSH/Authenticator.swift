@@ -69,6 +69,10 @@ struct Authenticator {
         var count = 0
         while libssh2_agent_get_identity(agent, &identity, previous) == 0, let current = identity {
             count += 1
+            // An RSA key: SHA-2 first (libssh2 would ask the agent for SHA-1 only), then libssh2's attempt.
+            let signer = AgentRSASigner(socketPath: socketPath,
+                                        agentBlob: Array(UnsafeBufferPointer(start: current.pointee.blob, count: current.pointee.blob_len)))
+            if let blob = signer.rsaSHA256Blob, try authenticate(rsaSHA256Blob: blob, sign: signer.sign) { return true }
             let result = try session.call(deadline: deadline) { libssh2_agent_userauth(agent, user, current) }
             if try accepted(result, method: "ssh-agent") { return true }
             previous = current
@@ -96,7 +100,7 @@ struct Authenticator {
         // RSA with SHA-2 first (what OpenSSH 8.8+ accepts), then libssh2's own ssh-rsa for servers without it.
         // (PKCS#8 armour does not name the key type: RSAUserKey tells.)
         if !key.isEncrypted, let rsa = RSAUserKey(fileText: String(decoding: data, as: UTF8.self)),
-           try authenticate(rsa) {
+           try authenticate(rsaSHA256Blob: rsa.publicKeyBlob, sign: rsa.sign) {
             return true
         }
         let result = try session.call(deadline: deadline) {
@@ -110,22 +114,21 @@ struct Authenticator {
             tried.append("key \(path)")
             if key.keyType == "ssh-rsa", key.isEncrypted {
                 hints.append("kubeforge signs an encrypted RSA key through libssh2 1.10, which signs only with ssh-rsa (SHA-1) "
-                    + "and OpenSSH 8.8+ refuses that by default: use an unencrypted RSA key file (mode 0600), an ed25519 "
-                    + "or ECDSA key, or allow it on the server (PubkeyAcceptedAlgorithms +ssh-rsa)")
+                    + "and OpenSSH 8.8+ refuses that by default: add it to ssh-agent (kubeforge asks the agent for SHA-2), "
+                    + "use an ed25519 or ECDSA key, or allow it on the server (PubkeyAcceptedAlgorithms +ssh-rsa)")
             }
         }
         return false
     }
 
-    /// One publickey attempt signed by kubeforge with rsa-sha2-256 (libssh2 calls `signWithRSAUserKey`).
-    private func authenticate(_ key: RSAUserKey) throws -> Bool {
-        let signer = RSASigningContext(key: key)
+    /// One publickey attempt with rsa-sha2-256, signed by kubeforge (libssh2 calls `signRSASHA256`).
+    private func authenticate(rsaSHA256Blob blob: [UInt8], sign: @escaping RSASigningContext.Sign) throws -> Bool {
+        let signer = RSASigningContext(sign: sign)
         var abstract: UnsafeMutableRawPointer? = Unmanaged.passUnretained(signer).toOpaque()
         let result = try withExtendedLifetime(signer) {
             try withUnsafeMutablePointer(to: &abstract) { abstract in
                 try session.call(deadline: deadline) {
-                    libssh2_userauth_publickey(session.raw, user, key.publicKeyBlob, key.publicKeyBlob.count,
-                                               signWithRSAUserKey, abstract)
+                    libssh2_userauth_publickey(session.raw, user, blob, blob.count, signRSASHA256, abstract)
                 }
             }
         }
@@ -178,20 +181,21 @@ extension SSHSession {
     }
 }
 
-/// What `signWithRSAUserKey` finds behind libssh2's `abstract` pointer.
+/// What `signRSASHA256` finds behind libssh2's `abstract` pointer: a key file's or an agent's signer.
 final class RSASigningContext {
-    let key: RSAUserKey
-    init(key: RSAUserKey) { self.key = key }
+    typealias Sign = (UnsafeRawBufferPointer) throws -> Data
+    let sign: Sign
+    init(sign: @escaping Sign) { self.sign = sign }
 }
 
 /// libssh2's publickey sign callback: the signature in memory libssh2 frees with its default allocator (free).
-let signWithRSAUserKey: @convention(c) (
+let signRSASHA256: @convention(c) (
     OpaquePointer?, UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>?, UnsafeMutablePointer<Int>?,
     UnsafePointer<UInt8>?, Int, UnsafeMutablePointer<UnsafeMutableRawPointer?>?
 ) -> Int32 = { _, signatureOut, lengthOut, data, dataLength, abstract in
     guard let signatureOut, let lengthOut, let data, let pointer = abstract?.pointee else { return -1 }
     let context = Unmanaged<RSASigningContext>.fromOpaque(pointer).takeUnretainedValue()
-    guard let signature = try? context.key.sign(UnsafeRawBufferPointer(start: data, count: dataLength)),
+    guard let signature = try? context.sign(UnsafeRawBufferPointer(start: data, count: dataLength)),
           let buffer = malloc(signature.count)?.assumingMemoryBound(to: UInt8.self)
     else { return -1 }
     signature.copyBytes(to: buffer, count: signature.count)

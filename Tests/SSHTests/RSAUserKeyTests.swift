@@ -22,12 +22,43 @@ struct RSAUserKeyTests {
         expected.write(string: try #require(n))
         #expect(key.publicKeyBlob == expected.bytes)
 
+        try expectOpenSSLVerifies(key.sign, publicKeyFile: path + ".pub", in: directory)
+    }
+
+    /// A real ssh-agent holding the key signs with SHA-256 when kubeforge asks (libssh2 1.10 never does).
+    @Test func asksARealAgentForAnRSASHA256Signature() async throws {
+        let directory = try LocalCommand.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = try LocalCommand.generateKey(type: "rsa", in: directory, name: "id_rsa", extra: ["-b", "2048"])
+        let socket = directory + "/agent.sock"
+        let agent = Process()
+        agent.executableURL = URL(fileURLWithPath: "/usr/bin/ssh-agent")
+        agent.arguments = ["-D", "-a", socket]
+        agent.standardOutput = FileHandle.nullDevice
+        agent.standardError = FileHandle.nullDevice
+        try agent.run()
+        defer { kill(agent.processIdentifier, SIGKILL); agent.waitUntilExit() }
+        for _ in 0..<100 where !FileManager.default.fileExists(atPath: socket) { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(try LocalCommand.run(["ssh-add", path], environment: ["SSH_AUTH_SOCK": socket]).status == 0)
+
+        let publicLine = try String(contentsOfFile: path + ".pub", encoding: .utf8).split(separator: " ")
+        let signer = AgentRSASigner(socketPath: socket, agentBlob: Array(try #require(Data(base64Encoded: String(publicLine[1])))))
+        let key = try #require(RSAUserKey(fileText: try String(contentsOfFile: path, encoding: .utf8)))
+        #expect(signer.rsaSHA256Blob == key.publicKeyBlob)
+        try expectOpenSSLVerifies(signer.sign, publicKeyFile: path + ".pub", in: directory)
+
+        let stranger = AgentRSASigner(socketPath: socket, agentBlob: Array(key.publicKeyBlob.reversed()))
+        #expect(throws: AgentRSASigner.Failure.self) { try Data("x".utf8).withUnsafeBytes { try stranger.sign($0) } }
+    }
+
+    private func expectOpenSSLVerifies(_ sign: (UnsafeRawBufferPointer) throws -> Data, publicKeyFile: String,
+                                       in directory: String) throws {
         let message = Data("session id and userauth request".utf8)
-        let signature = try message.withUnsafeBytes { try key.sign($0) }
+        let signature = try message.withUnsafeBytes { try sign($0) }
         #expect(signature.count == 256)
         try message.write(to: URL(fileURLWithPath: directory + "/message"))
         try signature.write(to: URL(fileURLWithPath: directory + "/signature"))
-        let pem = try LocalCommand.run(["ssh-keygen", "-e", "-m", "PKCS8", "-f", path + ".pub"])
+        let pem = try LocalCommand.run(["ssh-keygen", "-e", "-m", "PKCS8", "-f", publicKeyFile])
         try pem.stdout.write(toFile: directory + "/public.pem", atomically: true, encoding: .utf8)
         let verify = try LocalCommand.run(["openssl", "dgst", "-sha256", "-verify", directory + "/public.pem",
                                            "-signature", directory + "/signature", directory + "/message"])

@@ -152,6 +152,17 @@ struct SSHHostLabTests {
         configuration.useAgent = true
         configuration.agentSocket = socket
         #expect(try await SSHHost(configuration).run("id -un").stdoutText == "root\n")
+
+        // An RSA key alone in the agent: OpenSSH 9.2 takes only the rsa-sha2-256 signature kubeforge asks for.
+        let rsa = try LocalCommand.generateKey(type: "rsa", in: directory, name: "id_rsa", extra: ["-b", "2048"])
+        let marker = "kubeforge-agent-test-\(UUID().uuidString.prefix(8))"
+        let line = try String(contentsOfFile: rsa + ".pub", encoding: .utf8).trimmed + " " + marker + "\n"
+        let root = SSHHost(try Lab.configuration("k8s-node1"))
+        #expect(try await root.run("cat >> /root/.ssh/authorized_keys", stdin: Data(line.utf8), timeout: nil).succeeded)
+        #expect(try LocalCommand.run(["ssh-add", "-D"], environment: ["SSH_AUTH_SOCK": socket]).status == 0)
+        #expect(try LocalCommand.run(["ssh-add", rsa], environment: ["SSH_AUTH_SOCK": socket]).status == 0)
+        #expect(try await SSHHost(configuration).run("id -un").stdoutText == "root\n")
+        _ = try await root.run("sed -i '/\(marker)/d' /root/.ssh/authorized_keys")
     }
 
     @Test func raisesANonRootUserWithPasswordlessSudo() async throws {
