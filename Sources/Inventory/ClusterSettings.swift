@@ -13,6 +13,7 @@ public struct ClusterSettings: Sendable, Equatable {
     public var networking: Networking
     public var imageRepository: String
     public var controlPlaneMode: ControlPlaneMode
+    public var firewall: FirewallPolicy
     public var binaries: BinarySource?
     public var ntpServers: [String]
     public var registryMirrors: [String]
@@ -24,6 +25,7 @@ public struct ClusterSettings: Sendable, Equatable {
         networking: Networking = Networking(),
         imageRepository: String = ClusterSettings.defaultImageRepository,
         controlPlaneMode: ControlPlaneMode = .staticPod,
+        firewall: FirewallPolicy = .disable,
         binaries: BinarySource? = nil,
         ntpServers: [String] = [],
         registryMirrors: [String] = []
@@ -34,6 +36,7 @@ public struct ClusterSettings: Sendable, Equatable {
         self.networking = networking
         self.imageRepository = imageRepository
         self.controlPlaneMode = controlPlaneMode
+        self.firewall = firewall
         self.binaries = binaries
         self.ntpServers = ntpServers
         self.registryMirrors = registryMirrors
@@ -65,6 +68,14 @@ public struct ClusterSettings: Sendable, Equatable {
         case staticPod = "static-pod"
         /// Control-plane binaries run as systemd units.
         case systemd
+    }
+
+    /// What `prepare` does about a running firewalld.
+    public enum FirewallPolicy: String, Sendable, Equatable, CaseIterable {
+        /// The tutorial's choice: stop and disable it.
+        case disable
+        /// Keep it, and open the ports each host's roles need (`firewall-cmd --permanent --add-port`).
+        case openPorts = "open-ports"
     }
 
     /// Where Kubernetes binaries come from; checksums are verified by the installer.

@@ -35,6 +35,7 @@ struct ClusterDocument: Sendable {
     var dnsDomain: Located<String>?
     var imageRepository: Located<String>?
     var controlPlaneMode: Located<String>?
+    var firewall: Located<String>?
     var binariesLocation: SourceLocation?
     var binariesDir: Located<String>?
     var binariesBaseURL: Located<String>?
@@ -44,6 +45,7 @@ struct ClusterDocument: Sendable {
     var isEmpty: Bool {
         name == nil && kubernetesVersion == nil && controlPlaneEndpoint == nil && podSubnet == nil
             && serviceSubnet == nil && dnsDomain == nil && imageRepository == nil && controlPlaneMode == nil
+            && firewall == nil
             && binariesLocation == nil && ntpServers == nil && registryMirrors == nil
     }
 }

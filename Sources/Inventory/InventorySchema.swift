@@ -3,7 +3,7 @@ enum InventorySchema {
     static let topLevel = ["apiVersion", "kind", "cluster", "ssh", "hosts"]
     static let cluster = [
         "name", "kubernetesVersion", "controlPlaneEndpoint", "networking", "imageRepository",
-        "controlPlaneMode", "binaries", "ntpServers", "registryMirrors",
+        "controlPlaneMode", "firewall", "binaries", "ntpServers", "registryMirrors",
     ]
     static let networking = ["podSubnet", "serviceSubnet", "dnsDomain"]
     static let binaries = ["dir", "baseURL"]

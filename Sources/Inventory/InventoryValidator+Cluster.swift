@@ -72,6 +72,16 @@ extension InventoryValidator {
                       fix: "use one of: \(allowed.joined(separator: ", "))")
             }
         }
+        if let policy = cluster.firewall {
+            if let parsed = ClusterSettings.FirewallPolicy(rawValue: policy.value) {
+                result.settings.firewall = parsed
+            } else {
+                let allowed = ClusterSettings.FirewallPolicy.allCases.map(\.rawValue)
+                let hint = InventorySchema.suggestion(for: policy.value, among: allowed).map { "; did you mean \"\($0)\"?" } ?? ""
+                error(at: policy.location, "cluster.firewall \"\(policy.value.prefix(80))\" is not a firewall policy\(hint)",
+                      fix: "use one of: \(allowed.joined(separator: ", "))")
+            }
+        }
         result.settings.binaries = validateBinaries(cluster)
         for server in cluster.ntpServers ?? [] {
             if isAddressOrHostName(server.value) {

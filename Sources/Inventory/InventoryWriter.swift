@@ -25,6 +25,7 @@ public enum InventoryWriter {
         clusterFields.append(("networking", .map(networking)))
         clusterFields.append(("imageRepository", .string(cluster.imageRepository)))
         clusterFields.append(("controlPlaneMode", .string(cluster.controlPlaneMode.rawValue)))
+        clusterFields.append(("firewall", .string(cluster.firewall.rawValue)))
         switch cluster.binaries {
         case .directory(let dir)?: clusterFields.append(("binaries", .map([("dir", .string(dir))])))
         case .baseURL(let url)?: clusterFields.append(("binaries", .map([("baseURL", .string(url))])))

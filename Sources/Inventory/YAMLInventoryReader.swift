@@ -57,6 +57,7 @@ struct YAMLInventoryReader {
             case "controlPlaneEndpoint": cluster.controlPlaneEndpoint = string(field.value, path: path)
             case "imageRepository": cluster.imageRepository = string(field.value, path: path)
             case "controlPlaneMode": cluster.controlPlaneMode = string(field.value, path: path)
+            case "firewall": cluster.firewall = string(field.value, path: path)
             case "ntpServers": cluster.ntpServers = stringList(field.value, path: path)
             case "registryMirrors": cluster.registryMirrors = stringList(field.value, path: path)
             case "networking":

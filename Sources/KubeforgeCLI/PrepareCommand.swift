@@ -39,8 +39,7 @@ struct PrepareCommand: AsyncParsableCommand {
         let (inventory, hosts) = try target.load()
         let settings: PrepareSettings
         do {
-            // The inventory has no firewall field yet; `cluster.firewall: disable | open-ports` would feed this.
-            settings = try PrepareSettings(inventory: inventory, firewall: .disable, templatesDirectory: templates)
+            settings = try PrepareSettings(inventory: inventory, templatesDirectory: templates)
         } catch {
             FileHandle.standardError.write(Data("\(target.inventory): cannot render the host files: \(error)\n".utf8))
             throw ExitCode(2)

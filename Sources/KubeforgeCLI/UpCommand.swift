@@ -62,7 +62,7 @@ struct UpCommand: AsyncParsableCommand {
         options.resolver = try resolver(for: inventory.cluster)
         if !options.skipPrepare {
             do {
-                options.prepareSettings = try PrepareSettings(inventory: inventory, firewall: .disable)
+                options.prepareSettings = try PrepareSettings(inventory: inventory)
             } catch {
                 FileHandle.standardError.write(Data("\(target.inventory): cannot render the host files: \(error)\n".utf8))
                 throw ExitCode(2)

@@ -205,6 +205,9 @@ import Testing
         #expect(containerd.contains("registry.mirrors.\"docker.io\"]\n          endpoint = [\"https://docker.m.daocloud.io\"]"))
         #expect(settings.renderedFiles[PrepareSettings.sysctlPath]?.contains("net.ipv4.ip_forward                 = 1") == true)
         #expect(settings.renderedFiles[PrepareSettings.modulesPath]?.contains("br_netfilter") == true)
+
+        inventory.cluster.firewall = .openPorts
+        #expect(try PrepareSettings(inventory: inventory).firewall == .openPorts)
     }
 }
 

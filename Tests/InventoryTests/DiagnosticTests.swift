@@ -240,6 +240,16 @@ import Testing
         #expect(diagnostic?.location.line == 10)
     }
 
+    @Test func firewallPolicyIsOneOfTwo() {
+        let chosen = TestSupport.check(TestSupport.valid + "\ncluster: {firewall: open-ports}\n")
+        #expect(chosen.inventory?.cluster.firewall == .openPorts)
+        #expect(TestSupport.check(TestSupport.valid).inventory?.cluster.firewall == .disable)
+        let result = TestSupport.check(TestSupport.valid + "\ncluster: {firewall: open-port}\n")
+        let diagnostic = result.diagnostic(containing: "cluster.firewall \"open-port\" is not a firewall policy; did you mean \"open-ports\"?")
+        #expect(diagnostic?.location.line == 10)
+        #expect(diagnostic?.fix == "use one of: disable, open-ports")
+    }
+
     @Test func wrongTypes() {
         let result = TestSupport.check("""
             hosts:

@@ -7,12 +7,8 @@ import KubeTypes
 /// What `prepare` makes every host look like: cluster-wide choices from the inventory and the files rendered
 /// from `templates/` (containerd config, sysctl and modules-load files).
 public struct PrepareSettings: Sendable, Equatable {
-    /// What to do about an active firewalld. The inventory has no field for this yet; `disable` is the
-    /// tutorial's choice and the default.
-    public enum FirewallPolicy: String, Sendable, Equatable {
-        case disable
-        case openPorts = "open-ports"
-    }
+    /// What to do about an active firewalld: the inventory's `cluster.firewall`.
+    public typealias FirewallPolicy = ClusterSettings.FirewallPolicy
 
     /// One `/etc/hosts` line of the managed block.
     public struct HostEntry: Sendable, Equatable {
@@ -46,8 +42,7 @@ public struct PrepareSettings: Sendable, Equatable {
     public static let modulesPath = "/etc/modules-load.d/kubernetes.conf"
 
     /// Settings for every host of `inventory` (all of them go into /etc/hosts, whatever `--hosts` selects).
-    public init(inventory: Inventory, firewall: FirewallPolicy = .disable, now: Date = Date(),
-                templatesDirectory: String? = nil) throws {
+    public init(inventory: Inventory, now: Date = Date(), templatesDirectory: String? = nil) throws {
         let cluster = inventory.cluster
         var config = KubeadmConfiguration()
         if let text = cluster.kubernetesVersion {
@@ -62,7 +57,7 @@ public struct PrepareSettings: Sendable, Equatable {
         if !cluster.registryMirrors.isEmpty { options.registryMirrors = ["docker.io": cluster.registryMirrors] }
         let files = try ClusterRenderer(config: config, options: options).nodePreparationFiles()
         self.init(hostEntries: inventory.hosts.map { HostEntry(name: $0.name, address: $0.internalAddress) },
-                  ntpServers: cluster.ntpServers, firewall: firewall, renderedFiles: files,
+                  ntpServers: cluster.ntpServers, firewall: cluster.firewall, renderedFiles: files,
                   backupTimestamp: Self.timestamp(now))
     }
 
