@@ -4,7 +4,7 @@ import Foundation
 import Inventory
 import Remote
 
-/// `kubeforge prepare -i INV [--hosts SEL] [--dry-run]`: the tutorial's host preparation on every selected
+/// `kubeforge prepare -i INV [--hosts SEL] [--dry-run] [-o text|json]`: the tutorial's host preparation on every selected
 /// host at once, idempotent, backing up every file it edits.
 struct PrepareCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -20,6 +20,9 @@ struct PrepareCommand: AsyncParsableCommand {
 
     @Flag(help: "Print each host's intended changes and change nothing.")
     var dryRun = false
+
+    @Option(name: .shortAndLong, help: "Output format: text or json.")
+    var output: OutputFormat = .text
 
     @Option(help: "Hosts worked on at once.")
     var concurrency: Int = FanOut.defaultConcurrency
@@ -49,7 +52,7 @@ struct PrepareCommand: AsyncParsableCommand {
             Preparation.Connection(target: PrepareTarget(host: host), host: .success(transport))
         }, settings: settings, dryRun: dryRun, concurrency: concurrency)
         for transport in transports { await transport.disconnect() }
-        print(report.text(), terminator: "")
+        print(output == .json ? try report.json() : report.text(), terminator: "")
         if report.exitCode != 0 { throw ExitCode(report.exitCode) }
     }
 }

@@ -185,6 +185,22 @@ import Testing
         """)
         #expect(PrepareReport(hosts: [.init(name: "a", status: .unchanged)], dryRun: false).exitCode == 0)
     }
+
+    @Test func reportJSONParsesBackWithEveryHost() throws {
+        let report = PrepareReport(hosts: [
+            .init(name: "a", status: .changed(["write /etc/hosts"]), plan: ["write /etc/hosts:", "+10.0.0.1 a"]),
+            .init(name: "c", status: .failed("connection refused"), warnings: ["c: no systemd"]),
+        ], dryRun: true)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(try report.json().utf8)) as? [String: Any])
+        #expect(object["dryRun"] as? Bool == true)
+        #expect(object["summary"] as? [String: Int] == ["changed": 1, "unchanged": 0, "failed": 1])
+        let hosts = try #require(object["hosts"] as? [[String: Any]])
+        #expect(hosts.map { $0["name"] as? String } == ["a", "c"])
+        #expect(hosts[0]["status"] as? String == "changed")
+        #expect(hosts[0]["steps"] as? [String] == ["write /etc/hosts:", "+10.0.0.1 a"], "a dry run reports the plan")
+        #expect(hosts[1]["error"] as? String == "connection refused")
+        #expect(hosts[1]["warnings"] as? [String] == ["c: no systemd"])
+    }
 }
 
 /// Settings rendered from the repository's tutorial inventory through templates/.

@@ -1,3 +1,4 @@
+import Foundation
 /// What `prepare` did (or, with `--dry-run`, would do) on every host.
 public struct PrepareReport: Sendable, Equatable {
     public struct HostReport: Sendable, Equatable {
@@ -63,5 +64,33 @@ public struct PrepareReport: Sendable, Equatable {
         out += "\(hosts.count) host\(hosts.count == 1 ? "" : "s"): \(count("changed")) \(dryRun ? "would change" : "changed"), "
             + "\(count("unchanged")) unchanged, \(count("failed")) failed\n"
         return out
+    }
+
+    /// The same as JSON (`prepare -o json`): per host its status, steps (or with `--dry-run`, the plan),
+    /// failure and warnings, and the counts.
+    public func json() throws -> String {
+        struct Host: Encodable {
+            var name, status: String
+            var steps: [String]
+            var error: String?
+            var warnings: [String]
+        }
+        struct Document: Encodable {
+            var dryRun: Bool
+            var hosts: [Host]
+            var summary: [String: Int]
+        }
+        let entries = hosts.map { host -> Host in
+            switch host.status {
+            case .unchanged: Host(name: host.name, status: "unchanged", steps: [], warnings: host.warnings)
+            case let .changed(steps): Host(name: host.name, status: "changed", steps: dryRun ? host.plan : steps, warnings: host.warnings)
+            case let .failed(reason): Host(name: host.name, status: "failed", steps: [], error: reason, warnings: host.warnings)
+            }
+        }
+        let summary = Dictionary(grouping: entries, by: \.status).mapValues(\.count)
+            .merging(["changed": 0, "unchanged": 0, "failed": 0]) { counted, _ in counted }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(Document(dryRun: dryRun, hosts: entries, summary: summary)), as: UTF8.self) + "\n"
     }
 }
