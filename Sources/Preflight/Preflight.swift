@@ -50,7 +50,7 @@ public enum Preflight {
     /// (the host is unreachable); a probe that ran but printed garbage throws `ProbeError`.
     public static func gather(_ target: PreflightTarget, on host: any Remote.Host) async throws -> GatheredHost {
         let before = Date().timeIntervalSince1970
-        let result = try await host.run(ProbeScript.text, stdin: nil, timeout: probeTimeout)
+        let result = try await host.run(ProbeScript.text(for: target), stdin: nil, timeout: probeTimeout)
         let after = Date().timeIntervalSince1970
         let facts: HostFacts
         do { facts = try HostFacts(probeOutput: result.stdoutText) } catch {

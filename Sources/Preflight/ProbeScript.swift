@@ -6,6 +6,12 @@ public enum ProbeScript {
     /// (Changing how a section is produced, or adding one, keeps the version: old captures still parse.)
     public static let version = 1
 
+    /// The script for `target`: `text`, preceded by its API server port when that is not 6443 (so the
+    /// probe names the process holding a custom port too).
+    public static func text(for target: PreflightTarget) -> String {
+        target.apiServerPort == 6443 ? text : "KUBEFORGE_APISERVER_PORT=\(target.apiServerPort)\n" + text
+    }
+
     public static let text: String = #"""
 # kubeforge preflight probe v1: prints every fact preflight needs as "==> name [status]" sections.
 # POSIX sh (dash, bash 4.2) and awk (mawk, gawk); read-only; no network except local sockets.
@@ -45,10 +51,11 @@ d os-release /etc/os-release redhat-release /etc/redhat-release meminfo /proc/me
     containerd-config /etc/containerd/config.toml kubelet-config /var/lib/kubelet/config.yaml
 # Listening sockets over netlink (reading /proc/net/tcp walks the kernel's whole socket table). Only when
 # a Kubernetes port is taken, again with -p to name its process (slow: it reads every process's fds).
+# KUBEFORGE_APISERVER_PORT: a non-default API server port, set by a line before this script.
 if command -v ss >/dev/null 2>&1; then
     o=$(ss -ltn 2>&1); c=$?
     case $o in
-    *:6443[!0-9]* | *:10250[!0-9]* | *:10257[!0-9]* | *:10259[!0-9]* | *:2379[!0-9]* | *:2380[!0-9]*) r listen ss -ltnp ;;
+    *:${KUBEFORGE_APISERVER_PORT:-6443}[!0-9]* | *:6443[!0-9]* | *:10250[!0-9]* | *:10257[!0-9]* | *:10259[!0-9]* | *:2379[!0-9]* | *:2380[!0-9]*) r listen ss -ltnp ;;
     *) printf '==> listen rc=%s\n%s\n' "$c" "$o" ;;
     esac
 else d listen /proc/net/tcp listen6 /proc/net/tcp6; fi

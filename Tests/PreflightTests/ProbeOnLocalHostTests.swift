@@ -62,6 +62,33 @@ import KubeTypes
         #expect(host.checks.first { $0.name == "IsPrivilegedUser" }?.status == (getuid() == 0 ? .pass : .fail))
     }
 
+    /// A custom API server port that is taken is named with its process, like the standard ports.
+    @Test func customAPIServerPortInUseNamesItsProcess() async throws {
+        let listener = Process()
+        listener.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        listener.arguments = ["python3", "-c", """
+            import socket, time
+            s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen()
+            print(s.getsockname()[1], flush=True); time.sleep(60)
+            """]
+        let out = Pipe()
+        listener.standardOutput = out
+        try listener.run()
+        // SIGKILL: the test process blocks SIGTERM on its threads and children inherit that mask.
+        defer { kill(listener.processIdentifier, SIGKILL); listener.waitUntilExit() }
+        let line = String(decoding: out.fileHandleForReading.availableData, as: UTF8.self)
+        let port = try #require(Int(line.trimmingCharacters(in: .whitespacesAndNewlines)))
+        var target = Self.target
+        target.apiServerPort = port
+
+        #expect(ProbeScript.text(for: target).hasPrefix("KUBEFORGE_APISERVER_PORT=\(port)\n"))
+        #expect(ProbeScript.text(for: Self.target) == ProbeScript.text)
+        let gathered = try await Preflight.gather(target, on: LocalHost())
+        let check = try #require(HostChecks.ports(target, gathered.facts).first { $0.name == "Port-\(port)" })
+        #expect(check.status == .fail)
+        #expect(check.message.contains("python3"), "\(check.message)")
+    }
+
     /// Used by scripts/capture-preflight-fixture: writes this machine's real probe output to a file.
     @Test(.enabled(if: ProcessInfo.processInfo.environment["KUBEFORGE_CAPTURE_PROBE"] != nil))
     func capture() async throws {
