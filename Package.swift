@@ -86,7 +86,7 @@ let package = Package(
         .testTarget(name: "PKITests", dependencies: ["KubeTypes", "LabSupport", "PKI", "Remote"]),
         .testTarget(name: "TemplatesTests", dependencies: ["KubeTypes", "Templates", "KubeadmConfig"], resources: [.copy("Golden")]),
         .testTarget(name: "KubeadmConfigTests", dependencies: ["KubeTypes", "KubeadmConfig"]),
-        .testTarget(name: "BootstrapTests", dependencies: ["KubeTypes", "LabSupport", "Bootstrap", "Remote", "SSH", "Inventory", "Preflight"]),
+        .testTarget(name: "BootstrapTests", dependencies: ["KubeTypes", "KubeadmConfig", "LabSupport", "Bootstrap", "Remote", "SSH", "Inventory", "Preflight"]),
         .testTarget(name: "KubeforgeCLITests", dependencies: ["LabSupport", "KubeforgeCLI"]),
     ],
     swiftLanguageModes: [.v6]

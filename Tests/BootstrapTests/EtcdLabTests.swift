@@ -73,6 +73,9 @@ struct EtcdLabTests {
                 let list = try await members[0].bringUp.etcdctl.memberList(on: hosts[0])
                 #expect(list.members.count == index + 1)
                 #expect(list.members.allSatisfy { $0.isStarted })
+                // Joined as a learner (kubeadm's EtcdLearnerMode, on for the default version) and promoted.
+                #expect(members[index].bringUp.learnerMode)
+                #expect(list.members.allSatisfy { !$0.isLearner }, "\(list.members)")
             }
 
             let endpoints = Lab.members.map { "https://\($0.address):2379" }

@@ -1,4 +1,5 @@
 import Inventory
+import KubeadmConfig
 import Preflight
 import Remote
 import Testing
@@ -7,13 +8,13 @@ import Testing
 /// `kubeforge up`'s phase list for small inventories, built without touching any host.
 struct UpPhasesTests {
     /// k8s-master control plane + stacked etcd, k8s-node1 etcd only (listed first, to test the order), k8s-node2 worker.
-    func plan(_ mode: ClusterSettings.ControlPlaneMode, endpoint: String? = nil) -> UpPlan {
+    func plan(_ mode: ClusterSettings.ControlPlaneMode, endpoint: String? = nil, version: String = "v1.30.2") -> UpPlan {
         let hosts = [
             InventoryHost(name: "k8s-node1", address: "10.0.0.12", roles: [.etcd]),
             InventoryHost(name: "k8s-master", address: "192.168.2.201", internalAddress: "10.0.0.11", roles: [.controlPlane, .etcd]),
             InventoryHost(name: "k8s-node2", address: "10.0.0.13", roles: [.worker]),
         ]
-        let cluster = ClusterSettings(kubernetesVersion: "v1.30.2", controlPlaneEndpoint: endpoint, controlPlaneMode: mode,
+        let cluster = ClusterSettings(kubernetesVersion: version, controlPlaneEndpoint: endpoint, controlPlaneMode: mode,
                                       binaries: .directory("/bundle"))
         return UpPlan(cluster: cluster, hosts: hosts.map { UpHost($0, host: LocalHost(name: $0.name, rootfs: "/nonexistent")) })
     }
@@ -41,6 +42,7 @@ struct UpPhasesTests {
             "Add etcd member k8s-node1 (https://10.0.0.12:2380) through k8s-master",
             "Write the etcd unit (joining) on k8s-node1",
             "Start etcd.service on k8s-node1",
+            "Promote etcd learner k8s-node1 to a voting member through k8s-master",
             "Wait for etcd to be healthy on k8s-node1",
             "Install kube-apiserver, kube-controller-manager, kube-scheduler on k8s-master",
             "Write the control-plane units on k8s-master",
@@ -57,10 +59,33 @@ struct UpPhasesTests {
     @Test func etcdPhasesSurviveALaterFailure() throws {
         let phases = UpPhases(plan: plan(.systemd), options: try options()).phases()
         let etcd = phases.filter { $0.title.contains("etcd") && !$0.title.contains("Certificates") }
-        #expect(etcd.count == 9)
+        #expect(etcd.count == 10)
         #expect(etcd.allSatisfy { $0 is KeptPhase }, "a working etcd member must not be stopped by a later failure")
         // The control plane's units are stopped again if a later phase fails.
         #expect(phases.contains { $0 is StartUnitsPhase && $0.title.contains("kube-apiserver") })
+    }
+
+    /// kubeadm's EtcdLearnerMode: default on from v1.29; before, members join as voters straight away.
+    @Test func etcdMembersJoinAsLearnersFromV129() async throws {
+        func etcdTitles(_ version: String) throws -> [String] {
+            UpPhases(plan: plan(.systemd, version: version), options: try options()).phases().map(\.title)
+                .filter { $0.contains("etcd member") || $0.contains("etcd learner") }
+        }
+        #expect(try etcdTitles("v1.28.9") == ["Add etcd member k8s-node1 (https://10.0.0.12:2380) through k8s-master"])
+        #expect(try etcdTitles("v1.29.0") == ["Add etcd member k8s-node1 (https://10.0.0.12:2380) through k8s-master",
+                                               "Promote etcd learner k8s-node1 to a voting member through k8s-master"])
+        let add = try #require(UpPhases(plan: plan(.systemd, version: "v1.33.0"), options: try options()).phases()
+            .compactMap { ($0 as? KeptPhase)?.inner as? AddEtcdMemberPhase }.first)
+        #expect(try await add.dryRun() == ["would run etcdctl member add k8s-node1 --peer-urls=https://10.0.0.12:2380 --learner on k8s-master"])
+
+        // featureGates decide over the version's default, both ways.
+        var config = KubeadmConfiguration()
+        config.clusterConfiguration.kubernetesVersion = "v1.30.2"
+        config.clusterConfiguration.featureGates = ["EtcdLearnerMode": false]
+        #expect(!EtcdBringUp(config: config, resolver: BinaryResolver(source: .directory("/bundle"))).learnerMode)
+        config.clusterConfiguration.kubernetesVersion = "v1.28.0"
+        config.clusterConfiguration.featureGates = ["EtcdLearnerMode": true]
+        #expect(EtcdBringUp(config: config, resolver: BinaryResolver(source: .directory("/bundle"))).learnerMode)
     }
 
     @Test func staticPodModeWritesManifestsAndSkippedPrepareIsLeftOut() throws {

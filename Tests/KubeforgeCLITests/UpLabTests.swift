@@ -91,7 +91,8 @@ struct UpLabTests {
         let after = try Self.addresses.map(Self.fingerprint)
         #expect(before == after, "--dry-run changed a host")
         #expect(outcome.status == 1, "\(outcome.stdout)\n\(outcome.stderr)")
-        for line in ["Preflight on 3 hosts", "Prepare 3 hosts", "would install \(bundle)/etcd", "would run etcdctl member add k8s-node2 --peer-urls=https://10.213.0.13:2380 on k8s-master",
+        for line in ["Preflight on 3 hosts", "Prepare 3 hosts", "would install \(bundle)/etcd", "would run etcdctl member add k8s-node2 --peer-urls=https://10.213.0.13:2380 --learner on k8s-master",
+                     "would run etcdctl member promote (k8s-node2, https://10.213.0.13:2380) on k8s-master once it has caught up",
                      "would write k8s-node1:/etc/systemd/system/etcd.service", "would write to k8s-master:/etc/kubernetes"] {
             #expect(outcome.stdout.contains(line), "missing: \(line)\n\(outcome.stdout)")
         }

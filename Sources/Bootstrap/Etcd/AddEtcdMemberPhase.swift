@@ -8,19 +8,23 @@ public actor EtcdJoinPlan {
     func set(_ members: [EtcdMember]) { initialCluster = members }
 }
 
-/// `etcdctl member add` on an existing member, as kubeadm's join does: one member at a time. Re-running is
-/// safe: a member already registered at this peer URL (started or not) is not added twice.
+/// `etcdctl member add` on an existing member, as kubeadm's join does: one member at a time, as a learner
+/// when `learner` (kubeadm's EtcdLearnerMode, on by default from v1.29: a learner catching up does not count
+/// toward quorum). Re-running is safe: a member already registered at this peer URL is not added twice.
 public struct AddEtcdMemberPhase: Phase {
     public let existing: any Remote.Host
     public let etcdctl: EtcdCtl
     public let name: String
     public let peerURL: String
     public let plan: EtcdJoinPlan
+    public var learner: Bool
     /// How long to keep retrying while the cluster settles after the previous join.
     public var retryFor: Duration = .seconds(60)
     public var title: String { "Add etcd member \(name) (\(peerURL)) through \(existing.name)" }
 
-    public init(name: String, peerURL: String, through existing: any Remote.Host, etcdctl: EtcdCtl = EtcdCtl(), plan: EtcdJoinPlan) {
+    public init(name: String, peerURL: String, through existing: any Remote.Host, etcdctl: EtcdCtl = EtcdCtl(),
+                plan: EtcdJoinPlan, learner: Bool = false) {
+        self.learner = learner
         self.name = name
         self.peerURL = peerURL
         self.existing = existing
@@ -51,7 +55,7 @@ public struct AddEtcdMemberPhase: Phase {
         let deadline = clock.now + retryFor
         while true {
             do {
-                return try await etcdctl.memberAdd(name: name, peerURL: peerURL, on: existing)
+                return try await etcdctl.memberAdd(name: name, peerURL: peerURL, learner: learner, on: existing)
             } catch let EtcdError.commandFailed(_, _, output) where Self.isTransient(output) && clock.now < deadline {
                 try await Task.sleep(for: .seconds(1))
             }
@@ -65,6 +69,52 @@ public struct AddEtcdMemberPhase: Phase {
     }
 
     public func dryRun() async throws -> [String] {
-        ["would run etcdctl member add \(name) --peer-urls=\(peerURL) on \(existing.name)"]
+        ["would run etcdctl member add \(name) --peer-urls=\(peerURL)\(learner ? " --learner" : "") on \(existing.name)"]
+    }
+}
+
+/// `etcdctl member promote` of a member added as a learner, retried until it has caught up with the leader
+/// (etcd refuses before), as kubeadm's join does. A member that already votes is left alone.
+public struct PromoteEtcdMemberPhase: Phase {
+    public let existing: any Remote.Host
+    public let etcdctl: EtcdCtl
+    public let name: String
+    public let peerURL: String
+    /// How long the learner may take to catch up (kubeadm waits up to 8×5s for the cluster; more here
+    /// because the learner has just started).
+    public var retryFor: Duration = .seconds(90)
+    public var title: String { "Promote etcd learner \(name) to a voting member through \(existing.name)" }
+
+    public init(name: String, peerURL: String, through existing: any Remote.Host, etcdctl: EtcdCtl = EtcdCtl()) {
+        self.name = name
+        self.peerURL = peerURL
+        self.existing = existing
+        self.etcdctl = etcdctl
+    }
+
+    public func run() async throws {
+        let clock = ContinuousClock()
+        let deadline = clock.now + retryFor
+        while true {
+            let list = try await etcdctl.memberList(on: existing)
+            guard let member = list.member(withPeerURL: peerURL) else {
+                throw EtcdError.memberConflict(host: existing.name, detail: "no etcd member has peer URL \(peerURL) to promote")
+            }
+            guard member.isLearner else { return }
+            do {
+                return try await etcdctl.memberPromote(id: member.id, on: existing)
+            } catch let EtcdError.commandFailed(_, _, output) where Self.isNotYet(output) && clock.now < deadline {
+                try await Task.sleep(for: .seconds(1))
+            }
+        }
+    }
+
+    /// "can only promote a learner member which is in sync with leader", or the cluster still settling.
+    static func isNotYet(_ output: String) -> Bool {
+        output.contains("in sync with leader") || output.contains("is not ready") || AddEtcdMemberPhase.isTransient(output)
+    }
+
+    public func dryRun() async throws -> [String] {
+        ["would run etcdctl member promote (\(name), \(peerURL)) on \(existing.name) once it has caught up"]
     }
 }

@@ -44,6 +44,12 @@ public struct EtcdBringUp: Sendable {
         EtcdCtl(certificatesDir: certificatesDir, etcdctl: binaries[1].installPath)
     }
 
+    /// kubeadm's EtcdLearnerMode: joining members are added as learners and promoted once in sync. On by
+    /// default from v1.29 (beta, then GA in v1.32); `featureGates: {EtcdLearnerMode: …}` decides otherwise.
+    public var learnerMode: Bool {
+        config.clusterConfiguration.featureGates["EtcdLearnerMode"] ?? config.clusterConfiguration.version.isAtLeast(minor: 29)
+    }
+
     public var healthCheck: HealthCheck {
         .etcd(certificatesDir: certificatesDir, etcdctl: binaries[1].installPath)
     }
@@ -62,14 +68,15 @@ public struct EtcdBringUp: Sendable {
         ]
     }
 
-    /// A member joining the cluster `existing` belongs to: member add there, then start this one with the
-    /// member list and `--initial-cluster-state=existing`, and wait until it serves quorum reads.
+    /// A member joining the cluster `existing` belongs to: member add there (as a learner in learner mode),
+    /// then start this one with the member list and `--initial-cluster-state=existing`, promote it once it
+    /// has caught up, and wait until it serves quorum reads.
     public func joiningMemberPhases(on host: any Remote.Host, through existing: any Remote.Host) -> [any Phase] {
         let plan = EtcdJoinPlan()
         let renderer = (config: config, options: options)
         return [
             InstallBinariesPhase(binaries, on: host, resolver: resolver, installer: installer, report: report),
-            AddEtcdMemberPhase(name: name, peerURL: peerURL, through: existing, etcdctl: etcdctl, plan: plan),
+            AddEtcdMemberPhase(name: name, peerURL: peerURL, through: existing, etcdctl: etcdctl, plan: plan, learner: learnerMode),
             WriteFilesPhase("Write the etcd unit (joining) on \(host.name)", on: host) {
                 var options = renderer.options
                 options.etcdExistingMembers = await plan.initialCluster
@@ -77,6 +84,7 @@ public struct EtcdBringUp: Sendable {
                 return ["\(ClusterRenderer.systemdDirectory)/etcd.service": unit]
             },
             StartUnitsPhase(["etcd.service"], on: host),
+        ] + (learnerMode ? [PromoteEtcdMemberPhase(name: name, peerURL: peerURL, through: existing, etcdctl: etcdctl)] : []) + [
             WaitForHealthPhase([healthCheck], on: host, waiter: waiter),
         ]
     }

@@ -36,9 +36,16 @@ public struct EtcdCtl: Sendable {
         try EtcdMemberList.parse(try await runJSON(["member", "list"], on: host), host: host.name)
     }
 
-    /// `member add NAME --peer-urls=URL -w json`: the new member's ID and every member afterwards.
-    public func memberAdd(name: String, peerURL: String, on host: any Remote.Host) async throws -> EtcdMemberList {
-        try EtcdMemberList.parse(try await runJSON(["member", "add", name, "--peer-urls=\(peerURL)"], on: host), host: host.name)
+    /// `member add NAME --peer-urls=URL [--learner] -w json`: the new member's ID and every member afterwards.
+    public func memberAdd(name: String, peerURL: String, learner: Bool = false, on host: any Remote.Host) async throws -> EtcdMemberList {
+        let arguments = ["member", "add", name, "--peer-urls=\(peerURL)"] + (learner ? ["--learner"] : [])
+        return try EtcdMemberList.parse(try await runJSON(arguments, on: host), host: host.name)
+    }
+
+    /// `member promote HEXID`: a learner becomes a voting member (etcd refuses until it has caught up).
+    /// Without `-w json`: etcdctl 3.4's JSON printer dereferences nil for promote and panics.
+    public func memberPromote(id: UInt64, on host: any Remote.Host) async throws {
+        _ = try await run(["member", "promote", String(id, radix: 16)], on: host)
     }
 
     /// `member remove HEXID`.
@@ -47,7 +54,11 @@ public struct EtcdCtl: Sendable {
     }
 
     private func runJSON(_ arguments: [String], on host: any Remote.Host) async throws -> Data {
-        let full = command(arguments + ["-w", "json"])
+        try await run(arguments, json: true, on: host)
+    }
+
+    private func run(_ arguments: [String], json: Bool = false, on host: any Remote.Host) async throws -> Data {
+        let full = command(arguments + (json ? ["-w", "json"] : []))
         let result = try await host.run(full, timeout: .seconds(30))
         guard result.succeeded else {
             throw EtcdError.commandFailed(host: host.name, command: "etcdctl " + arguments.joined(separator: " "),
