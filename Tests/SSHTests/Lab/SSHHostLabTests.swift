@@ -131,6 +131,40 @@ struct SSHHostLabTests {
         #expect(error.map { !$0.description.contains("not-the-password") } ?? false, "an error must never show the password")
     }
 
+    /// A second sshd that offers keyboard-interactive (PAM asks "Password:") and not plain password auth.
+    @Test func answersKeyboardInteractiveWhenTheServerAsks() async throws {
+        let directory = try LocalCommand.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let root = SSHHost(try Lab.configuration("k8s-node2"))
+        let pidFile = "/run/kubeforge-ssh-test-2223.pid"
+        let started = try await root.run("/usr/sbin/sshd -p 2223 -o PidFile=\(pidFile) -o UsePAM=yes "
+            + "-o KbdInteractiveAuthentication=yes -o PasswordAuthentication=no -o AuthenticationMethods=keyboard-interactive")
+        #expect(started.succeeded, "\(started.stderrText)")
+        do {
+            try await logInWithKeyboardInteractive(port: 2223, directory: directory)
+        } catch {
+            _ = try? await root.run("kill $(cat \(pidFile))")
+            throw error
+        }
+        _ = try await root.run("kill $(cat \(pidFile))")
+    }
+
+    private func logInWithKeyboardInteractive(port: Int, directory: String) async throws {
+        let address = try Lab.address(of: "k8s-node2")
+        let knownHosts = directory + "/known_hosts"
+        try "[\(address)]:\(port) ssh-ed25519 \(try Lab.recordedKey(address: address, type: "ssh-ed25519"))\n"
+            .write(toFile: knownHosts, atomically: true, encoding: .utf8)
+        func configuration(_ password: String) throws -> SSHHost.Configuration {
+            var configuration = try Lab.configuration("k8s-node2", user: "kube", identityFiles: [],
+                                                      secrets: SSHSecrets(password: password))
+            configuration.port = port
+            configuration.knownHostsFile = knownHosts
+            return configuration
+        }
+        #expect(try await SSHHost(try configuration("kube-lab-pass")).run("id -un").stdoutText == "kube\n")
+        await expectAuthenticationFailure(SSHHost(try configuration("not-the-password")), mentioning: "keyboard-interactive")
+    }
+
     @Test func authenticatesThroughARealSSHAgent() async throws {
         let directory = try LocalCommand.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
