@@ -17,6 +17,7 @@ public struct Kubeforge: AsyncParsableCommand {
             CertsCommand.self,
             TokenCommand.self,
             UpCommand.self,
+            ResetCommand.self,
         ]
     )
 

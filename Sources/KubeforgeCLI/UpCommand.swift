@@ -14,7 +14,7 @@ struct UpCommand: AsyncParsableCommand {
         abstract: "Bring up the inventory's cluster over SSH: preflight, prepare, certificates, etcd, control plane, join command.",
         discussion: """
         Stops at the first failing phase, says which phase and host failed and why, and undoes what is safe to \
-        undo (a running etcd member is kept, and a second `up` refuses it in preflight). With controlPlaneMode: systemd the \
+        undo (a running etcd member is kept, and a second `up` refuses it in preflight; `kubeforge reset` removes it). With controlPlaneMode: systemd the \
         binaries come from --bundle or cluster.binaries. Exits 1 when the cluster could not be brought up, 2 on bad input.
         """)
 
@@ -101,11 +101,10 @@ struct UpCommand: AsyncParsableCommand {
 
                 """.utf8))
             if await session.etcdStarted {
-                // There is no `kubeforge reset -i` yet, and a second `up` refuses a host with a running etcd.
+                // A second `up` refuses a host with a running etcd, as kubeadm init refuses a used node.
                 FileHandle.standardError.write(Data("""
                     etcd was left running on the members it reached; a second `kubeforge up` refuses them in preflight \
-                    (Port-2379, DirAvailable--var-lib-etcd). To start over, remove it on those hosts: \
-                    kubeforge run -i INV --hosts HOSTS -- 'systemctl disable --now etcd; rm -rf /var/lib/etcd /etc/kubernetes'
+                    (Port-2379, DirAvailable--var-lib-etcd). To start over: kubeforge reset -i \(target.inventory) --force
 
                     """.utf8))
             }

@@ -149,5 +149,41 @@ struct UpLabTests {
         #expect(again.status == 1)
         #expect(again.stderr.contains("DirAvailable--var-lib-etcd"), "\(again.stderr)")
         #expect(try Self.shell("\(etcdctl) endpoint health").status == 0)
+
+        try resetsOneMemberThenTheRest(inventory: inventory, certs: certs)
+    }
+
+    /// `kubeforge reset`: one member leaves the cluster it resets out of, the other two stay healthy; then
+    /// the whole inventory, after which a second reset finds nothing.
+    private func resetsOneMemberThenTheRest(inventory: String, certs: String) throws {
+        let unconfirmed = try KubeforgeBinary.run(["reset", "-i", inventory])
+        #expect(unconfirmed.status == 2 && unconfirmed.stderr.contains("--force"), "\(unconfirmed.stderr)")
+
+        let one = try KubeforgeBinary.run(["reset", "-i", inventory, "--hosts", "k8s-node2", "--force"])
+        #expect(one.status == 0, "\(one.stdout)\n\(one.stderr)")
+        #expect(one.stdout.contains("k8s-node2: reset\n  remove etcd member k8s-node2 ("), "\(one.stdout)")
+        #expect(one.stdout.contains("  stop, disable and remove etcd.service\n"), "\(one.stdout)")
+        #expect(one.stdout.contains("  delete the contents of /var/lib/etcd\n"), "\(one.stdout)")
+        let two = Self.addresses.prefix(2).map { "https://\($0):2379" }.joined(separator: ",")
+        let etcdctl = "ETCDCTL_API=3 etcdctl --endpoints=\(two) --cacert=\(certs)/ca.crt --cert=\(certs)/healthcheck-client.crt --key=\(certs)/healthcheck-client.key --dial-timeout=5s"
+        let members = try Self.shell("\(etcdctl) member list")
+        #expect(members.stdout.split(separator: "\n").count == 2 && !members.stdout.contains("k8s-node2"), "\(members.stdout)")
+        #expect(try Self.shell("\(etcdctl) endpoint health").status == 0)
+        #expect(try Self.shell("\(etcdctl) get --print-value-only kubeforge/up").stdout == "ok\n")
+        let node2 = try Self.ssh("10.213.0.13", "test ! -e /etc/systemd/system/etcd.service && find /var/lib/etcd /etc/kubernetes/pki -mindepth 1 | wc -l; systemctl is-active etcd.service")
+        #expect(node2.stdout == "0\ninactive\n", "\(node2.stdout)")
+
+        let before = try Self.addresses.map(Self.fingerprint)
+        let dry = try KubeforgeBinary.run(["reset", "-i", inventory, "--dry-run"])
+        let after = try Self.addresses.map(Self.fingerprint)
+        #expect(dry.status == 0 && after == before, "--dry-run changed a host")
+        #expect(dry.stdout.contains("k8s-master: would reset\n") && dry.stdout.contains("k8s-node2: nothing to reset\n"), "\(dry.stdout)")
+
+        let all = try KubeforgeBinary.run(["reset", "-i", inventory, "--force"])
+        #expect(all.status == 0, "\(all.stdout)\n\(all.stderr)")
+        #expect(!all.stdout.contains("remove etcd member"), "every member goes, so none leaves: \(all.stdout)")
+        #expect(all.stdout.contains("3 hosts: 2 reset, 1 with nothing to reset, 0 failed"), "\(all.stdout)")
+        let second = try KubeforgeBinary.run(["reset", "-i", inventory, "--force"])
+        #expect(second.stdout.contains("3 hosts: 0 reset, 3 with nothing to reset, 0 failed"), "\(second.stdout)")
     }
 }

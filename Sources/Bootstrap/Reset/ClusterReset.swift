@@ -1,0 +1,121 @@
+import Foundation
+import Inventory
+import Remote
+
+/// `kubeforge reset -i INV`: kubeadm reset on every selected host at once. When some of the inventory's
+/// etcd members stay, each selected member first leaves the cluster (kubeadm's remove-etcd-member), one at
+/// a time so the rest keep quorum; when every member goes, nobody needs to leave.
+public enum ClusterReset {
+    public struct Target: Sendable {
+        public var name: String
+        public var host: Result<any Remote.Host, any Error>
+        /// `https://ADDRESS:2380` when the host is an etcd member of the inventory.
+        public var etcdPeerURL: String?
+
+        public init(name: String, host: Result<any Remote.Host, any Error>, etcdPeerURL: String? = nil) {
+            self.name = name
+            self.host = host
+            self.etcdPeerURL = etcdPeerURL
+        }
+
+        /// An inventory host; its peer URL is the one `up` registered it under.
+        public init(_ host: InventoryHost, transport: any Remote.Host) {
+            self.init(name: host.name, host: .success(transport),
+                      etcdPeerURL: host.isEtcd ? "https://\(HealthCheck.hostPort(host.internalAddress, 2380))" : nil)
+        }
+    }
+
+    public static func run(_ targets: [Target], leaveEtcd: Bool, apply: Bool, reset: HostReset = HostReset(),
+                           etcdctl: EtcdCtl = EtcdCtl(), concurrency: Int = FanOut.defaultConcurrency) async -> ResetReport {
+        var notes: [String: [String]] = [:]
+        if leaveEtcd {
+            for target in targets {
+                guard let peerURL = target.etcdPeerURL, case let .success(host) = target.host else { continue }
+                notes[target.name] = await leave(host, peerURL: peerURL, etcdctl: etcdctl, apply: apply)
+            }
+        }
+        let results = await FanOut.map(targets, concurrency: concurrency) { target in
+            switch target.host {
+            case let .success(host): await reset.run(on: host, apply: apply)
+            case let .failure(error): HostReset.Outcome(name: target.name, status: .failed("\(error)"), lines: [], warnings: [])
+            }
+        }
+        var outcomes = zip(targets, results).map { target, result in
+            (try? result.get()) ?? HostReset.Outcome(name: target.name, status: .failed("reset did not run"), lines: [], warnings: [])
+        }
+        for index in outcomes.indices {
+            let note = notes[outcomes[index].name] ?? []
+            outcomes[index].lines = note.filter { !$0.hasPrefix("warning: ") } + outcomes[index].lines
+            outcomes[index].warnings += note.filter { $0.hasPrefix("warning: ") }.map { String($0.dropFirst(9)) }
+            if outcomes[index].status == .nothingToDo, !outcomes[index].lines.isEmpty { outcomes[index].status = .changed }
+        }
+        return ResetReport(hosts: outcomes, dryRun: !apply)
+    }
+
+    /// Removes the member at `peerURL` through its own etcd, unless it is the last member. A failure is a
+    /// warning, as in kubeadm: the reset goes on, and the warning says how to finish by hand.
+    static func leave(_ host: any Remote.Host, peerURL: String, etcdctl: EtcdCtl, apply: Bool) async -> [String] {
+        do {
+            let list = try await etcdctl.memberList(on: host)
+            guard let member = list.member(withPeerURL: peerURL) else { return [] }
+            guard list.members.count > 1 else { return [] }
+            let id = String(member.id, radix: 16)
+            if apply { try await remove(member.id, on: host, etcdctl: etcdctl) }
+            return ["remove etcd member \(member.name.isEmpty ? id : member.name) (\(id)) from the cluster"]
+        } catch {
+            return ["warning: \(host.name): could not remove its etcd member (\(peerURL)): \(error); "
+                + "on a remaining member run: etcdctl member remove ID (etcdctl member list shows the ID)"]
+        }
+    }
+}
+
+extension ClusterReset {
+    /// etcd refuses to remove a voter until its peers have been connected for 5 s ("unhealthy cluster"):
+    /// retried for a while, as adding is.
+    static func remove(_ id: UInt64, on host: any Remote.Host, etcdctl: EtcdCtl, retryFor: Duration = .seconds(30)) async throws {
+        let clock = ContinuousClock()
+        let deadline = clock.now + retryFor
+        while true {
+            do {
+                return try await etcdctl.memberRemove(id: id, on: host)
+            } catch let EtcdError.commandFailed(_, _, output) where AddEtcdMemberPhase.isTransient(output) && clock.now < deadline {
+                try await Task.sleep(for: .seconds(1))
+            }
+        }
+    }
+}
+
+/// What `reset` did on every host, as text.
+public struct ResetReport: Sendable, Equatable {
+    public var hosts: [HostReset.Outcome]
+    public var dryRun: Bool
+
+    /// 1 when any host failed.
+    public var exitCode: Int32 { hosts.contains { if case .failed = $0.status { true } else { false } } ? 1 : 0 }
+
+    public static let notCleaned = "Not cleaned, as with kubeadm reset: CNI configuration (/etc/cni/net.d), iptables/IPVS rules, "
+        + "$HOME/.kube/config, and the installed binaries."
+
+    public func text() -> String {
+        var out = ""
+        var counts = (changed: 0, unchanged: 0, failed: 0)
+        for host in hosts {
+            switch host.status {
+            case .nothingToDo:
+                counts.unchanged += 1
+                out += "\(host.name): nothing to reset\n"
+            case .changed:
+                counts.changed += 1
+                out += "\(host.name): \(dryRun ? "would reset" : "reset")\n"
+            case let .failed(reason):
+                counts.failed += 1
+                out += "\(host.name): failed: \(reason)\n"
+            }
+            for line in host.lines where !line.hasPrefix("failed: ") { out += "  \(line)\n" }
+            for warning in host.warnings { out += "  warning: \(warning)\n" }
+        }
+        out += "\(hosts.count) host\(hosts.count == 1 ? "" : "s"): \(counts.changed) \(dryRun ? "would be reset" : "reset"), "
+            + "\(counts.unchanged) with nothing to reset, \(counts.failed) failed\n"
+        return out + Self.notCleaned + "\n"
+    }
+}

@@ -1,0 +1,66 @@
+import ArgumentParser
+import Bootstrap
+import Foundation
+import Inventory
+import Remote
+
+/// `kubeforge reset -i INV [--hosts SEL] [--dry-run] [--force]`: kubeadm reset on every selected host at once.
+struct ResetCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reset",
+        abstract: "Undo init/join/up on inventory hosts: stop Kubernetes units, remove their state, leave etcd.",
+        discussion: """
+        What kubeadm reset removes: the kubelet and control-plane units (those kubeforge wrote are disabled and \
+        deleted), mounts under /var/lib/kubelet, the runtime's pods (crictl), the contents of \
+        /etc/kubernetes/manifests, /var/lib/kubelet, the certificate directory and /var/lib/etcd, and the \
+        kubeconfig files. An etcd member whose cluster keeps other members leaves it first. CNI configuration, \
+        iptables rules, ~/.kube/config and installed binaries stay. Asks for confirmation on a terminal; \
+        without one, needs --force. Exits 1 when any host failed.
+        """)
+
+    @OptionGroup var target: InventoryOptions
+
+    @Flag(help: "List what each host would lose and change nothing.")
+    var dryRun = false
+
+    @Flag(name: .shortAndLong, help: "Do not ask for confirmation.")
+    var force = false
+
+    @Option(help: "Hosts worked on at once.")
+    var concurrency: Int = FanOut.defaultConcurrency
+
+    @Option(help: "Seconds allowed to connect to each host.")
+    var connectTimeout: Int = 10
+
+    func validate() throws {
+        guard concurrency > 0 else { throw ValidationError("--concurrency must be at least 1") }
+        guard connectTimeout > 0 else { throw ValidationError("--connect-timeout must be at least 1") }
+    }
+
+    func run() async throws {
+        let (inventory, hosts) = try target.load()
+        if !dryRun, !force { try confirm(hosts) }
+        let selected = Set(hosts.map(\.name))
+        // Members leave only when some of the inventory's etcd members stay.
+        let leaveEtcd = inventory.etcdHosts.contains { !selected.contains($0.name) }
+        let transports = HostConnections.sshHosts(hosts, connectTimeout: .seconds(connectTimeout))
+        let targets = zip(hosts, transports).map { ClusterReset.Target($0, transport: $1) }
+        let report = await ClusterReset.run(targets, leaveEtcd: leaveEtcd, apply: !dryRun, concurrency: concurrency)
+        for transport in transports { await transport.disconnect() }
+        print(report.text(), terminator: "")
+        if report.exitCode != 0 { throw ExitCode(report.exitCode) }
+    }
+
+    /// kubeadm's prompt; refusing beats guessing when nobody can answer.
+    private func confirm(_ hosts: [InventoryHost]) throws {
+        guard isatty(STDIN_FILENO) == 1 else {
+            FileHandle.standardError.write(Data("kubeforge reset: no terminal to confirm on; add --force to reset \(hosts.map(\.name).joined(separator: ", "))\n".utf8))
+            throw ExitCode(2)
+        }
+        print("[reset] Kubernetes state on \(hosts.map(\.name).joined(separator: ", ")) will be removed. Proceed? [y/N] ", terminator: "")
+        guard let answer = readLine(), ["y", "yes"].contains(answer.lowercased()) else {
+            FileHandle.standardError.write(Data("kubeforge reset: aborted\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+}
