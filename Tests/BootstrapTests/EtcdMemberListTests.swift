@@ -38,8 +38,10 @@ struct EtcdMemberListTests {
     }
 
     @Test func transientRefusalsAreRetried() {
-        #expect(AddEtcdMemberPhase.isTransient(#"{"level":"warn"} Error: etcdserver: unhealthy cluster"#))
-        #expect(!AddEtcdMemberPhase.isTransient("Error: etcdserver: Peer URLs already exists"))
+        #expect(EtcdCtl.isTransient(#"{"level":"warn"} Error: etcdserver: unhealthy cluster"#))
+        #expect(!EtcdCtl.isTransient("Error: etcdserver: Peer URLs already exists"))
+        #expect(PromoteEtcdMemberPhase.isNotYet("Error: etcdserver: can only promote a learner member which is in sync with leader"))
+        #expect(!PromoteEtcdMemberPhase.isNotYet("Error: etcdserver: member not found"))
     }
 
     @Test func etcdctlCommandsQuoteEveryValue() {

@@ -43,29 +43,11 @@ public struct AddEtcdMemberPhase: Phase {
             throw EtcdError.memberConflict(host: existing.name, detail: "etcd has members that were added but never started: \(ids); finish or undo that join (etcdctl member remove ID) before adding another")
         }
         if list.member(withPeerURL: peerURL) == nil {
-            list = try await addRetryingWhileSettling()
-        }
-        await plan.set(list.initialCluster(joining: name, peerURL: peerURL))
-    }
-
-    /// etcd refuses reconfiguration until every member has been connected for 5s ("unhealthy cluster",
-    /// --strict-reconfig-check), which is the case right after the previous join; kubeadm retries too.
-    private func addRetryingWhileSettling() async throws -> EtcdMemberList {
-        let clock = ContinuousClock()
-        let deadline = clock.now + retryFor
-        while true {
-            do {
-                return try await etcdctl.memberAdd(name: name, peerURL: peerURL, learner: learner, on: existing)
-            } catch let EtcdError.commandFailed(_, _, output) where Self.isTransient(output) && clock.now < deadline {
-                try await Task.sleep(for: .seconds(1))
+            list = try await EtcdCtl.retrying(for: retryFor) {
+                try await etcdctl.memberAdd(name: name, peerURL: peerURL, learner: learner, on: existing)
             }
         }
-    }
-
-    /// etcd's answers that mean "not now" rather than "no".
-    static func isTransient(_ output: String) -> Bool {
-        ["etcdserver: unhealthy cluster", "etcdserver: request timed out", "etcdserver: leader changed",
-         "context deadline exceeded", "not enough started members"].contains { output.contains($0) }
+        await plan.set(list.initialCluster(joining: name, peerURL: peerURL))
     }
 
     public func dryRun() async throws -> [String] {
@@ -93,25 +75,19 @@ public struct PromoteEtcdMemberPhase: Phase {
     }
 
     public func run() async throws {
-        let clock = ContinuousClock()
-        let deadline = clock.now + retryFor
-        while true {
-            let list = try await etcdctl.memberList(on: existing)
-            guard let member = list.member(withPeerURL: peerURL) else {
-                throw EtcdError.memberConflict(host: existing.name, detail: "no etcd member has peer URL \(peerURL) to promote")
-            }
-            guard member.isLearner else { return }
-            do {
-                return try await etcdctl.memberPromote(id: member.id, on: existing)
-            } catch let EtcdError.commandFailed(_, _, output) where Self.isNotYet(output) && clock.now < deadline {
-                try await Task.sleep(for: .seconds(1))
-            }
+        let list = try await etcdctl.memberList(on: existing)
+        guard let member = list.member(withPeerURL: peerURL) else {
+            throw EtcdError.memberConflict(host: existing.name, detail: "no etcd member has peer URL \(peerURL) to promote")
+        }
+        guard member.isLearner else { return }
+        try await EtcdCtl.retrying(for: retryFor, while: Self.isNotYet) {
+            try await etcdctl.memberPromote(id: member.id, on: existing)
         }
     }
 
     /// "can only promote a learner member which is in sync with leader", or the cluster still settling.
     static func isNotYet(_ output: String) -> Bool {
-        output.contains("in sync with leader") || output.contains("is not ready") || AddEtcdMemberPhase.isTransient(output)
+        output.contains("in sync with leader") || output.contains("is not ready") || EtcdCtl.isTransient(output)
     }
 
     public func dryRun() async throws -> [String] {

@@ -68,6 +68,29 @@ public struct EtcdCtl: Sendable {
     }
 }
 
+extension EtcdCtl {
+    /// etcd's answers that mean "not now" rather than "no": right after a membership change it refuses the
+    /// next one until every member has been connected for 5 s (--strict-reconfig-check); kubeadm retries too.
+    static func isTransient(_ output: String) -> Bool {
+        ["etcdserver: unhealthy cluster", "etcdserver: request timed out", "etcdserver: leader changed",
+         "context deadline exceeded", "not enough started members"].contains { output.contains($0) }
+    }
+
+    /// Runs `body` again, once a second, while etcdctl fails with an answer `notYet` accepts, until `duration` is up.
+    static func retrying<T>(for duration: Duration, while notYet: (String) -> Bool = isTransient,
+                            _ body: () async throws -> T) async throws -> T {
+        let clock = ContinuousClock()
+        let deadline = clock.now + duration
+        while true {
+            do {
+                return try await body()
+            } catch let EtcdError.commandFailed(_, _, output) where notYet(output) && clock.now < deadline {
+                try await Task.sleep(for: .seconds(1))
+            }
+        }
+    }
+}
+
 public enum EtcdError: Error, Equatable, CustomStringConvertible {
     case commandFailed(host: String, command: String, output: String)
     case unreadableOutput(host: String, reason: String)

@@ -60,27 +60,11 @@ public enum ClusterReset {
             guard let member = list.member(withPeerURL: peerURL) else { return [] }
             guard list.members.count > 1 else { return [] }
             let id = String(member.id, radix: 16)
-            if apply { try await remove(member.id, on: host, etcdctl: etcdctl) }
+            if apply { try await EtcdCtl.retrying(for: .seconds(30)) { try await etcdctl.memberRemove(id: member.id, on: host) } }
             return ["remove etcd member \(member.name.isEmpty ? id : member.name) (\(id)) from the cluster"]
         } catch {
             return ["warning: \(host.name): could not remove its etcd member (\(peerURL)): \(error); "
                 + "on a remaining member run: etcdctl member remove ID (etcdctl member list shows the ID)"]
-        }
-    }
-}
-
-extension ClusterReset {
-    /// etcd refuses to remove a voter until its peers have been connected for 5 s ("unhealthy cluster"):
-    /// retried for a while, as adding is.
-    static func remove(_ id: UInt64, on host: any Remote.Host, etcdctl: EtcdCtl, retryFor: Duration = .seconds(30)) async throws {
-        let clock = ContinuousClock()
-        let deadline = clock.now + retryFor
-        while true {
-            do {
-                return try await etcdctl.memberRemove(id: id, on: host)
-            } catch let EtcdError.commandFailed(_, _, output) where AddEtcdMemberPhase.isTransient(output) && clock.now < deadline {
-                try await Task.sleep(for: .seconds(1))
-            }
         }
     }
 }
