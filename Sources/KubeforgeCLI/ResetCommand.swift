@@ -4,7 +4,7 @@ import Foundation
 import Inventory
 import Remote
 
-/// `kubeforge reset -i INV [--hosts SEL] [--dry-run] [--force]`: kubeadm reset on every selected host at once.
+/// `kubeforge reset -i INV [--hosts SEL] [--dry-run] [--force] [-o text|json]`: kubeadm reset on every selected host at once.
 struct ResetCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reset",
@@ -25,6 +25,9 @@ struct ResetCommand: AsyncParsableCommand {
 
     @Flag(name: .shortAndLong, help: "Do not ask for confirmation.")
     var force = false
+
+    @Option(name: .shortAndLong, help: "Output format: text or json.")
+    var output: OutputFormat = .text
 
     @Option(help: "Hosts worked on at once.")
     var concurrency: Int = FanOut.defaultConcurrency
@@ -47,7 +50,7 @@ struct ResetCommand: AsyncParsableCommand {
         let targets = zip(hosts, transports).map { ClusterReset.Target($0, transport: $1) }
         let report = await ClusterReset.run(targets, leaveEtcd: leaveEtcd, apply: !dryRun, concurrency: concurrency)
         for transport in transports { await transport.disconnect() }
-        print(report.text(), terminator: "")
+        print(output == .json ? try report.json() : report.text(), terminator: "")
         if report.exitCode != 0 { throw ExitCode(report.exitCode) }
     }
 

@@ -52,7 +52,7 @@ struct HostResetTests {
         #expect(again.status == .nothingToDo && again.lines.isEmpty, "\(again)")
     }
 
-    @Test func reportTextNamesEveryHostAndWhatStays() {
+    @Test func reportTextNamesEveryHostAndWhatStays() throws {
         let report = ResetReport(hosts: [
             .init(name: "a", status: .changed, lines: ["remove etcd member a (8e9e05c52164694d) from the cluster", "stop kubelet.service"], warnings: []),
             .init(name: "b", status: .nothingToDo, lines: [], warnings: []),
@@ -70,5 +70,12 @@ struct HostResetTests {
             \(ResetReport.notCleaned)
 
             """)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(try report.json().utf8)) as? [String: Any])
+        #expect(object["dryRun"] as? Bool == true)
+        #expect(object["summary"] as? [String: Int] == ["reset": 1, "nothing-to-reset": 1, "failed": 1])
+        let hosts = try #require(object["hosts"] as? [[String: Any]])
+        #expect(hosts.map { $0["status"] as? String } == ["reset", "nothing-to-reset", "failed"])
+        #expect((hosts[0]["changes"] as? [String])?.count == 2)
+        #expect(hosts[2]["error"] as? String == "connection refused")
     }
 }

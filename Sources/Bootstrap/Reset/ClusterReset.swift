@@ -102,4 +102,34 @@ public struct ResetReport: Sendable, Equatable {
             + "\(counts.unchanged) with nothing to reset, \(counts.failed) failed\n"
         return out + Self.notCleaned + "\n"
     }
+
+    /// The same as JSON (`reset -o json`): per host its status, changes, failure and warnings, and the counts.
+    public func json() throws -> String {
+        struct Host: Encodable {
+            var name, status: String
+            var changes: [String]
+            var error: String?
+            var warnings: [String]
+        }
+        struct Document: Encodable {
+            var dryRun: Bool
+            var hosts: [Host]
+            var summary: [String: Int]
+            var notCleaned: String
+        }
+        let entries = hosts.map { host -> Host in
+            let changes = host.lines.filter { !$0.hasPrefix("failed: ") }
+            return switch host.status {
+            case .nothingToDo: Host(name: host.name, status: "nothing-to-reset", changes: [], warnings: host.warnings)
+            case .changed: Host(name: host.name, status: "reset", changes: changes, warnings: host.warnings)
+            case let .failed(reason): Host(name: host.name, status: "failed", changes: changes, error: reason, warnings: host.warnings)
+            }
+        }
+        let summary = Dictionary(grouping: entries, by: \.status).mapValues(\.count)
+            .merging(["reset": 0, "nothing-to-reset": 0, "failed": 0]) { counted, _ in counted }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let document = Document(dryRun: dryRun, hosts: entries, summary: summary, notCleaned: Self.notCleaned)
+        return String(decoding: try encoder.encode(document), as: UTF8.self) + "\n"
+    }
 }
