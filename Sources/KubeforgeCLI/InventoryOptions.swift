@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import Inventory
+import Remote
+import SSH
 
 /// `-i INV [--hosts SEL]`, shared by every command that acts on inventory hosts.
 struct InventoryOptions: ParsableArguments {
@@ -27,5 +29,24 @@ struct InventoryOptions: ParsableArguments {
             FileHandle.standardError.write(Data("--hosts \(hosts): \(error)\n".utf8))
             throw ExitCode(2)
         }
+    }
+}
+
+/// `--concurrency N --connect-timeout S`, shared by every command that works on many hosts over SSH.
+struct FanOutOptions: ParsableArguments {
+    @Option(help: "Hosts worked on at once.")
+    var concurrency: Int = FanOut.defaultConcurrency
+
+    @Option(help: "Seconds allowed to connect to each host.")
+    var connectTimeout: Int = 10
+
+    func validate() throws {
+        guard concurrency > 0 else { throw ValidationError("--concurrency must be at least 1") }
+        guard connectTimeout > 0 else { throw ValidationError("--connect-timeout must be at least 1") }
+    }
+
+    /// One SSH transport per host, with this connect timeout.
+    func sshHosts(_ hosts: [InventoryHost]) -> [SSHHost] {
+        HostConnections.sshHosts(hosts, connectTimeout: .seconds(connectTimeout))
     }
 }

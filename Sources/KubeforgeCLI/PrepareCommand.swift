@@ -18,25 +18,16 @@ struct PrepareCommand: AsyncParsableCommand {
 
     @OptionGroup var target: InventoryOptions
 
+    @OptionGroup var fanOut: FanOutOptions
+
     @Flag(help: "Print each host's intended changes and change nothing.")
     var dryRun = false
 
     @Option(name: .shortAndLong, help: "Output format: text or json.")
     var output: OutputFormat = .text
 
-    @Option(help: "Hosts worked on at once.")
-    var concurrency: Int = FanOut.defaultConcurrency
-
-    @Option(help: "Seconds allowed to connect to each host.")
-    var connectTimeout: Int = 10
-
     @Option(help: "A directory whose files replace the embedded templates of the same name.")
     var templates: String?
-
-    func validate() throws {
-        guard concurrency > 0 else { throw ValidationError("--concurrency must be at least 1") }
-        guard connectTimeout > 0 else { throw ValidationError("--connect-timeout must be at least 1") }
-    }
 
     func run() async throws {
         let (inventory, hosts) = try target.load()
@@ -47,10 +38,10 @@ struct PrepareCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("\(target.inventory): cannot render the host files: \(error)\n".utf8))
             throw ExitCode(2)
         }
-        let transports = HostConnections.sshHosts(hosts, connectTimeout: .seconds(connectTimeout))
+        let transports = fanOut.sshHosts(hosts)
         let report = await Preparation.run(zip(hosts, transports).map { host, transport in
             Preparation.Connection(target: PrepareTarget(host: host), host: .success(transport))
-        }, settings: settings, dryRun: dryRun, concurrency: concurrency)
+        }, settings: settings, dryRun: dryRun, concurrency: fanOut.concurrency)
         for transport in transports { await transport.disconnect() }
         print(output == .json ? try report.json() : report.text(), terminator: "")
         if report.exitCode != 0 { throw ExitCode(report.exitCode) }

@@ -20,6 +20,8 @@ struct ResetCommand: AsyncParsableCommand {
 
     @OptionGroup var target: InventoryOptions
 
+    @OptionGroup var fanOut: FanOutOptions
+
     @Flag(help: "List what each host would lose and change nothing.")
     var dryRun = false
 
@@ -29,26 +31,15 @@ struct ResetCommand: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "Output format: text or json.")
     var output: OutputFormat = .text
 
-    @Option(help: "Hosts worked on at once.")
-    var concurrency: Int = FanOut.defaultConcurrency
-
-    @Option(help: "Seconds allowed to connect to each host.")
-    var connectTimeout: Int = 10
-
-    func validate() throws {
-        guard concurrency > 0 else { throw ValidationError("--concurrency must be at least 1") }
-        guard connectTimeout > 0 else { throw ValidationError("--connect-timeout must be at least 1") }
-    }
-
     func run() async throws {
         let (inventory, hosts) = try target.load()
         if !dryRun, !force { try confirm(hosts) }
         let selected = Set(hosts.map(\.name))
         // Members leave only when some of the inventory's etcd members stay.
         let leaveEtcd = inventory.etcdHosts.contains { !selected.contains($0.name) }
-        let transports = HostConnections.sshHosts(hosts, connectTimeout: .seconds(connectTimeout))
+        let transports = fanOut.sshHosts(hosts)
         let targets = zip(hosts, transports).map { ClusterReset.Target($0, transport: $1) }
-        let report = await ClusterReset.run(targets, leaveEtcd: leaveEtcd, apply: !dryRun, concurrency: concurrency)
+        let report = await ClusterReset.run(targets, leaveEtcd: leaveEtcd, apply: !dryRun, concurrency: fanOut.concurrency)
         for transport in transports { await transport.disconnect() }
         print(output == .json ? try report.json() : report.text(), terminator: "")
         if report.exitCode != 0 { throw ExitCode(report.exitCode) }

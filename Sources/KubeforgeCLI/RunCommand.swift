@@ -13,14 +13,10 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var target: InventoryOptions
 
-    @Option(help: "Hosts worked on at once.")
-    var concurrency: Int = FanOut.defaultConcurrency
+    @OptionGroup var fanOut: FanOutOptions
 
     @Option(help: "Seconds the command may run on each host (0: no limit).")
     var timeout: Int = 0
-
-    @Option(help: "Seconds allowed to connect to each host.")
-    var connectTimeout: Int = 10
 
     @Option(name: .shortAndLong, help: "Output format: text or json.")
     var output: OutputFormat = .text
@@ -30,8 +26,7 @@ struct RunCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard !command.isEmpty else { throw ValidationError("give the command after --, e.g. kubeforge run -i inv.yaml -- hostname") }
-        guard concurrency > 0 else { throw ValidationError("--concurrency must be at least 1") }
-        guard timeout >= 0, connectTimeout > 0 else { throw ValidationError("--timeout must be ≥ 0 and --connect-timeout > 0") }
+        guard timeout >= 0 else { throw ValidationError("--timeout must be ≥ 0") }
     }
 
     func run() async throws {
@@ -39,8 +34,8 @@ struct RunCommand: AsyncParsableCommand {
         let line = command.joined(separator: " ")
         let limit: Duration? = timeout > 0 ? .seconds(timeout) : nil
         let printer = HostOutputPrinter(enabled: output == .text)
-        let transports = HostConnections.sshHosts(hosts, connectTimeout: .seconds(connectTimeout))
-        let results = await FanOut.map(transports, concurrency: concurrency) { host in
+        let transports = fanOut.sshHosts(hosts)
+        let results = await FanOut.map(transports, concurrency: fanOut.concurrency) { host in
             do {
                 let output = try await host.run(line, timeout: limit)
                 await host.disconnect()

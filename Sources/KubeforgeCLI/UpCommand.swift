@@ -20,11 +20,10 @@ struct UpCommand: AsyncParsableCommand {
 
     @OptionGroup var target: InventoryOptions
 
+    @OptionGroup var fanOut: FanOutOptions
+
     @Flag(help: "Print every phase's intended changes per host and change nothing.")
     var dryRun = false
-
-    @Option(help: "Hosts worked on at once.")
-    var concurrency: Int = FanOut.defaultConcurrency
 
     @Option(help: "Directory of binaries (etcd, etcdctl, kube-*, kubelet; optional SHA256SUMS); overrides cluster.binaries.")
     var bundle: String?
@@ -35,12 +34,7 @@ struct UpCommand: AsyncParsableCommand {
     @Option(help: "Phases to skip, comma separated: prepare.")
     var skipPhases: [String] = []
 
-    @Option(help: "Seconds allowed to connect to each host.")
-    var connectTimeout: Int = 10
-
     func validate() throws {
-        guard concurrency > 0 else { throw ValidationError("--concurrency must be at least 1") }
-        guard connectTimeout > 0 else { throw ValidationError("--connect-timeout must be at least 1") }
         let unknown = Set(skipPhaseNames).subtracting(["prepare"])
         guard unknown.isEmpty else { throw ValidationError("--skip-phases: unknown phase \(unknown.sorted().joined(separator: ", ")); skippable: prepare") }
     }
@@ -56,7 +50,7 @@ struct UpCommand: AsyncParsableCommand {
         }
         let (inventory, hosts) = try target.load()
         var options = UpPhases.Options()
-        options.concurrency = concurrency
+        options.concurrency = fanOut.concurrency
         options.ignore = ignore
         options.skipPrepare = skipPhaseNames.contains("prepare")
         options.resolver = try resolver(for: inventory.cluster)
@@ -68,7 +62,7 @@ struct UpCommand: AsyncParsableCommand {
                 throw ExitCode(2)
             }
         }
-        let transports = HostConnections.sshHosts(hosts, connectTimeout: .seconds(connectTimeout))
+        let transports = fanOut.sshHosts(hosts)
         let plan = UpPlan(cluster: inventory.cluster, hosts: zip(hosts, transports).map { UpHost($0, host: $1) })
         guard !plan.controlPlanes.isEmpty || dryRun else {
             FileHandle.standardError.write(Data("\(target.inventory): no host with the control-plane role among the selected hosts\n".utf8))
