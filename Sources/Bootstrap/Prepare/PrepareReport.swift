@@ -87,10 +87,7 @@ public struct PrepareReport: Sendable, Equatable {
             case let .failed(reason): Host(name: host.name, status: "failed", steps: [], error: reason, warnings: host.warnings)
             }
         }
-        let summary = Dictionary(grouping: entries, by: \.status).mapValues(\.count)
-            .merging(["changed": 0, "unchanged": 0, "failed": 0]) { counted, _ in counted }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(Document(dryRun: dryRun, hosts: entries, summary: summary)), as: UTF8.self) + "\n"
+        let summary = ReportJSON.summary(entries.map(\.status), all: ["changed", "unchanged", "failed"])
+        return try ReportJSON.encode(Document(dryRun: dryRun, hosts: entries, summary: summary))
     }
 }

@@ -125,11 +125,7 @@ public struct ResetReport: Sendable, Equatable {
             case let .failed(reason): Host(name: host.name, status: "failed", changes: changes, error: reason, warnings: host.warnings)
             }
         }
-        let summary = Dictionary(grouping: entries, by: \.status).mapValues(\.count)
-            .merging(["reset": 0, "nothing-to-reset": 0, "failed": 0]) { counted, _ in counted }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let document = Document(dryRun: dryRun, hosts: entries, summary: summary, notCleaned: Self.notCleaned)
-        return String(decoding: try encoder.encode(document), as: UTF8.self) + "\n"
+        let summary = ReportJSON.summary(entries.map(\.status), all: ["reset", "nothing-to-reset", "failed"])
+        return try ReportJSON.encode(Document(dryRun: dryRun, hosts: entries, summary: summary, notCleaned: Self.notCleaned))
     }
 }
