@@ -62,25 +62,13 @@ extension InventoryValidator {
                 result.settings.imageRepository = text
             }
         }
-        if let mode = cluster.controlPlaneMode {
-            if let parsed = ClusterSettings.ControlPlaneMode(rawValue: mode.value) {
-                result.settings.controlPlaneMode = parsed
-            } else {
-                let allowed = ClusterSettings.ControlPlaneMode.allCases.map(\.rawValue)
-                let hint = InventorySchema.suggestion(for: mode.value, among: allowed).map { "; did you mean \"\($0)\"?" } ?? ""
-                error(at: mode.location, "cluster.controlPlaneMode \"\(mode.value.prefix(80))\" is not a control-plane mode\(hint)",
-                      fix: "use one of: \(allowed.joined(separator: ", "))")
-            }
+        if let mode = cluster.controlPlaneMode,
+           let parsed: ClusterSettings.ControlPlaneMode = choice(mode, field: "cluster.controlPlaneMode", isNot: "a control-plane mode") {
+            result.settings.controlPlaneMode = parsed
         }
-        if let policy = cluster.firewall {
-            if let parsed = ClusterSettings.FirewallPolicy(rawValue: policy.value) {
-                result.settings.firewall = parsed
-            } else {
-                let allowed = ClusterSettings.FirewallPolicy.allCases.map(\.rawValue)
-                let hint = InventorySchema.suggestion(for: policy.value, among: allowed).map { "; did you mean \"\($0)\"?" } ?? ""
-                error(at: policy.location, "cluster.firewall \"\(policy.value.prefix(80))\" is not a firewall policy\(hint)",
-                      fix: "use one of: \(allowed.joined(separator: ", "))")
-            }
+        if let policy = cluster.firewall,
+           let parsed: ClusterSettings.FirewallPolicy = choice(policy, field: "cluster.firewall", isNot: "a firewall policy") {
+            result.settings.firewall = parsed
         }
         result.settings.binaries = validateBinaries(cluster)
         for server in cluster.ntpServers ?? [] {

@@ -35,15 +35,10 @@ extension InventoryValidator {
         if let file = ssh.knownHostsFile {
             result.knownHostsFile = expandPath(file, field: "\(path).knownHostsFile").map { Located($0, at: file.location) }
         }
-        if let policy = ssh.hostKeyPolicy {
-            if let parsed = SSHSettings.HostKeyPolicy(rawValue: policy.value) {
-                result.hostKeyPolicy = Located(parsed, at: policy.location)
-            } else {
-                let allowed = SSHSettings.HostKeyPolicy.allCases.map(\.rawValue)
-                let hint = InventorySchema.suggestion(for: policy.value, among: allowed).map { "; did you mean \"\($0)\"?" } ?? ""
-                error(at: policy.location, "\(path).hostKeyPolicy \"\(policy.value.prefix(80))\" is not a host key policy\(hint)",
-                      fix: "use strict (key must be in knownHostsFile) or accept-new (trust on first use); kubeforge never skips host key checks")
-            }
+        if let policy = ssh.hostKeyPolicy,
+           let parsed: SSHSettings.HostKeyPolicy = choice(policy, field: "\(path).hostKeyPolicy", isNot: "a host key policy",
+                                                         fix: "use strict (key must be in knownHostsFile) or accept-new (trust on first use); kubeforge never skips host key checks") {
+            result.hostKeyPolicy = Located(parsed, at: policy.location)
         }
         if let sudo = ssh.sudo { result.sudo = sudo.value }
         if let password = ssh.password {

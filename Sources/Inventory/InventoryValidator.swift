@@ -48,6 +48,19 @@ struct InventoryValidator {
         report(InventoryDiagnostic(.error, at: location, message, fix: fix))
     }
 
+    /// A value that must be one of `Choice`'s cases: the case, or nil after an error at the value with a
+    /// "did you mean" and the list (`fix` replaces the list where a sentence says more).
+    mutating func choice<Choice: RawRepresentable & CaseIterable>(
+        _ value: Located<String>, field: String, isNot noun: String, fix: String? = nil
+    ) -> Choice? where Choice.RawValue == String {
+        if let parsed = Choice(rawValue: value.value) { return parsed }
+        let allowed = Choice.allCases.map(\.rawValue)
+        let hint = InventorySchema.suggestion(for: value.value, among: allowed).map { "; did you mean \"\($0)\"?" } ?? ""
+        error(at: value.location, "\(field) \"\(value.value.prefix(80))\" is not \(noun)\(hint)",
+              fix: fix ?? "use one of: \(allowed.joined(separator: ", "))")
+        return nil
+    }
+
     mutating func warning(at location: SourceLocation, _ message: String, fix: String? = nil) {
         report(InventoryDiagnostic(.warning, at: location, message, fix: fix))
     }
