@@ -31,14 +31,8 @@ struct RSAUserKeyTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let path = try LocalCommand.generateKey(type: "rsa", in: directory, name: "id_rsa", extra: ["-b", "2048"])
         let socket = directory + "/agent.sock"
-        let agent = Process()
-        agent.executableURL = URL(fileURLWithPath: "/usr/bin/ssh-agent")
-        agent.arguments = ["-D", "-a", socket]
-        agent.standardOutput = FileHandle.nullDevice
-        agent.standardError = FileHandle.nullDevice
-        try agent.run()
-        defer { kill(agent.processIdentifier, SIGKILL); agent.waitUntilExit() }
-        for _ in 0..<100 where !FileManager.default.fileExists(atPath: socket) { try await Task.sleep(for: .milliseconds(20)) }
+        let agent = try await LocalCommand.startAgent(at: socket)
+        defer { LocalCommand.stopAgent(agent) }
         #expect(try LocalCommand.run(["ssh-add", path], environment: ["SSH_AUTH_SOCK": socket]).status == 0)
 
         let publicLine = try String(contentsOfFile: path + ".pub", encoding: .utf8).split(separator: " ")

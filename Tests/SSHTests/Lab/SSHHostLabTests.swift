@@ -169,16 +169,8 @@ struct SSHHostLabTests {
         let directory = try LocalCommand.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let socket = directory + "/agent.sock"
-        // -D keeps the agent in the foreground, so it is our child and no daemon holds our pipes open.
-        let agent = Process()
-        agent.executableURL = URL(fileURLWithPath: "/usr/bin/ssh-agent")
-        agent.arguments = ["-D", "-a", socket]
-        agent.standardOutput = FileHandle.nullDevice
-        agent.standardError = FileHandle.nullDevice
-        try agent.run()
-        // SIGKILL: the test process blocks SIGTERM on its threads and children inherit that mask.
-        defer { kill(agent.processIdentifier, SIGKILL); agent.waitUntilExit() }
-        for _ in 0..<100 where !FileManager.default.fileExists(atPath: socket) { try await Task.sleep(for: .milliseconds(20)) }
+        let agent = try await LocalCommand.startAgent(at: socket)
+        defer { LocalCommand.stopAgent(agent) }
         let added = try LocalCommand.run(["ssh-add", Lab.key], environment: ["SSH_AUTH_SOCK": socket])
         #expect(added.status == 0, "\(added.stderr)")
 

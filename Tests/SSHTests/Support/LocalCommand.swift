@@ -34,6 +34,25 @@ enum LocalCommand {
                       stderr: String(decoding: stderr, as: UTF8.self))
     }
 
+    /// A real ssh-agent listening at `socket`, ready when this returns; stop it with `stopAgent`.
+    /// -D keeps the agent in the foreground, so it is our child and no daemon holds our pipes open.
+    static func startAgent(at socket: String) async throws -> Process {
+        let agent = Process()
+        agent.executableURL = URL(fileURLWithPath: "/usr/bin/ssh-agent")
+        agent.arguments = ["-D", "-a", socket]
+        agent.standardOutput = FileHandle.nullDevice
+        agent.standardError = FileHandle.nullDevice
+        try agent.run()
+        for _ in 0..<100 where !FileManager.default.fileExists(atPath: socket) { try await Task.sleep(for: .milliseconds(20)) }
+        return agent
+    }
+
+    /// SIGKILL: the test process blocks SIGTERM on its threads and children inherit that mask.
+    static func stopAgent(_ agent: Process) {
+        kill(agent.processIdentifier, SIGKILL)
+        agent.waitUntilExit()
+    }
+
     /// A fresh private directory under /tmp.
     static func temporaryDirectory() throws -> String {
         let path = NSTemporaryDirectory() + "kf-ssh-test-" + UUID().uuidString.prefix(8)
