@@ -87,7 +87,8 @@ struct Authenticator {
             tried.append("key \(path) (cannot read it)")
             return false
         }
-        let key = PrivateKeyFile.inspect(String(decoding: data, as: UTF8.self))
+        let text = String(decoding: data, as: UTF8.self)
+        let key = PrivateKeyFile.inspect(text)
         var passphrase: String?
         if key.isEncrypted {
             passphrase = configuration.secrets.keyPassphrase(keyPath: path)
@@ -99,7 +100,7 @@ struct Authenticator {
         }
         // RSA with SHA-2 first (what OpenSSH 8.8+ accepts), then libssh2's own ssh-rsa for servers without it.
         // (PKCS#8 armour does not name the key type: RSAUserKey tells.)
-        if !key.isEncrypted, let rsa = RSAUserKey(fileText: String(decoding: data, as: UTF8.self)),
+        if !key.isEncrypted, let rsa = RSAUserKey(fileText: text),
            try authenticate(rsaSHA256Blob: rsa.publicKeyBlob, sign: rsa.sign) {
             return true
         }
