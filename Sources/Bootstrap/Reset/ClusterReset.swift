@@ -27,11 +27,11 @@ public enum ClusterReset {
 
     public static func run(_ targets: [Target], leaveEtcd: Bool, apply: Bool, reset: HostReset = HostReset(),
                            etcdctl: EtcdCtl = EtcdCtl(), concurrency: Int = FanOut.defaultConcurrency) async -> ResetReport {
-        var notes: [String: [String]] = [:]
+        var leaving: [String: Leaving] = [:]
         if leaveEtcd {
             for target in targets {
                 guard let peerURL = target.etcdPeerURL, case let .success(host) = target.host else { continue }
-                notes[target.name] = await leave(host, peerURL: peerURL, etcdctl: etcdctl, apply: apply)
+                leaving[target.name] = await leave(host, peerURL: peerURL, etcdctl: etcdctl, apply: apply)
             }
         }
         let results = await FanOut.map(targets, concurrency: concurrency) { target in
@@ -44,27 +44,32 @@ public enum ClusterReset {
             (try? result.get()) ?? HostReset.Outcome(name: target.name, status: .failed("reset did not run"), lines: [], warnings: [])
         }
         for index in outcomes.indices {
-            let note = notes[outcomes[index].name] ?? []
-            outcomes[index].lines = note.filter { !$0.hasPrefix("warning: ") } + outcomes[index].lines
-            outcomes[index].warnings += note.filter { $0.hasPrefix("warning: ") }.map { String($0.dropFirst(9)) }
+            guard let left = leaving[outcomes[index].name] else { continue }
+            outcomes[index].lines = left.lines + outcomes[index].lines
+            outcomes[index].warnings += left.warnings
             if outcomes[index].status == .nothingToDo, !outcomes[index].lines.isEmpty { outcomes[index].status = .changed }
         }
         return ResetReport(hosts: outcomes, dryRun: !apply)
     }
 
+    /// What leaving etcd did on one host, put in front of its reset's outcome.
+    struct Leaving {
+        var lines: [String] = []
+        var warnings: [String] = []
+    }
+
     /// Removes the member at `peerURL` through its own etcd, unless it is the last member. A failure is a
     /// warning, as in kubeadm: the reset goes on, and the warning says how to finish by hand.
-    static func leave(_ host: any Remote.Host, peerURL: String, etcdctl: EtcdCtl, apply: Bool) async -> [String] {
+    static func leave(_ host: any Remote.Host, peerURL: String, etcdctl: EtcdCtl, apply: Bool) async -> Leaving {
         do {
             let list = try await etcdctl.memberList(on: host)
-            guard let member = list.member(withPeerURL: peerURL) else { return [] }
-            guard list.members.count > 1 else { return [] }
+            guard let member = list.member(withPeerURL: peerURL), list.members.count > 1 else { return Leaving() }
             let id = String(member.id, radix: 16)
             if apply { try await EtcdCtl.retrying(for: .seconds(30)) { try await etcdctl.memberRemove(id: member.id, on: host) } }
-            return ["remove etcd member \(member.name.isEmpty ? id : member.name) (\(id)) from the cluster"]
+            return Leaving(lines: ["remove etcd member \(member.name.isEmpty ? id : member.name) (\(id)) from the cluster"])
         } catch {
-            return ["warning: \(host.name): could not remove its etcd member (\(peerURL)): \(error); "
-                + "on a remaining member run: etcdctl member remove ID (etcdctl member list shows the ID)"]
+            return Leaving(warnings: ["\(host.name): could not remove its etcd member (\(peerURL)): \(error); "
+                + "on a remaining member run: etcdctl member remove ID (etcdctl member list shows the ID)"])
         }
     }
 }
