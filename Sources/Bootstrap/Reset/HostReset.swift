@@ -25,10 +25,10 @@ public struct HostReset: Sendable {
         ["\(kubernetesDirectory)/manifests", kubeletDirectory, certificatesDir, etcdDataDir]
     }
 
-    /// Files removed: kubeforge's unit files and drop-in, then kubeadm's kubeconfigs.
+    /// Files removed besides the unit files (those go with their units): kubeforge's kubelet drop-in, then
+    /// kubeadm's kubeconfigs.
     var removedFiles: [String] {
-        ["\(systemdDirectory)/kubelet.service.d/10-kubeadm.conf"] + Self.units.map { "\(systemdDirectory)/\($0).service" }
-            + Self.kubeconfigs.map { "\(kubernetesDirectory)/\($0)" }
+        ["\(systemdDirectory)/kubelet.service.d/10-kubeadm.conf"] + Self.kubeconfigs.map { "\(kubernetesDirectory)/\($0)" }
     }
 
     /// Prints one line per change ("stop kubelet.service", "remove FILE", …) and exits non-zero if any failed.
@@ -45,7 +45,7 @@ public struct HostReset: Sendable {
                 echo "stop $u.service"; act systemctl stop "$u.service"
             fi
         done
-        for f in \(removedFiles.filter { !$0.hasSuffix(".service") }.map(q).joined(separator: " ")); do
+        for f in \(removedFiles.map(q).joined(separator: " ")); do
             if [ -e "$f" ]; then echo "remove $f"; act rm -f -- "$f"; fi
         done
         if [ "$R" = 1 ]; then act systemctl daemon-reload; fi
