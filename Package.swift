@@ -16,6 +16,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.0"),
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.3.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.0.0"),
+        // KubeAPI: HTTP/1.1 + TLS to the API server and component health endpoints.
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.0"),
     ],
     targets: [
         // libssh2 from Debian's libssh2-1-dev; shim.h wraps its function-like macros.
@@ -66,11 +70,25 @@ let package = Package(
             exclude: ["README.md"],
             resources: [.embedInCode("files")]
         ),
-        .target(name: "Bootstrap", dependencies: ["KubeTypes", "Remote", "Inventory", "Preflight", "PKI", "KubeadmConfig", "Templates"]),
+        // The Kubernetes REST client: kubeconfig credentials, bootstrap tokens or anonymous with a pinned CA,
+        // Status errors, kubeadm's create-or-update and retry semantics; over a `Host`'s forwarded port.
+        .target(
+            name: "KubeAPI",
+            dependencies: [
+                "Remote",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .target(name: "Bootstrap", dependencies: ["KubeTypes", "Remote", "Inventory", "Preflight", "PKI", "KubeadmConfig", "Templates", "KubeAPI"]),
         .target(
             name: "KubeforgeCLI",
             dependencies: [
-                "KubeTypes", "Remote", "SSH", "Inventory", "Preflight", "PKI", "KubeadmConfig", "Templates", "Bootstrap",
+                "KubeTypes", "Remote", "SSH", "Inventory", "Preflight", "PKI", "KubeadmConfig", "Templates", "KubeAPI", "Bootstrap",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -78,6 +96,20 @@ let package = Package(
 
         // Test support only: the lab's location and the built binary, shared by the test targets.
         .target(name: "LabSupport", path: "Tests/LabSupport"),
+        // Test support only: a strict, small stand-in for kube-apiserver (TLS, authentication, RBAC, Status replies),
+        // because no kube-apiserver binary can run in CI here.
+        .target(
+            name: "KubeAPITestServer",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+            ],
+            path: "Tests/KubeAPITestServer"
+        ),
         .testTarget(name: "KubeTypesTests", dependencies: ["KubeTypes"]),
         .testTarget(name: "RemoteTests", dependencies: ["Remote"]),
         .testTarget(name: "SSHTests", dependencies: ["LabSupport", "SSH", "Remote"]),
@@ -88,6 +120,7 @@ let package = Package(
         .testTarget(name: "KubeadmConfigTests", dependencies: ["KubeTypes", "KubeadmConfig"]),
         .testTarget(name: "BootstrapTests", dependencies: ["KubeTypes", "KubeadmConfig", "LabSupport", "Bootstrap", "Remote", "SSH", "Inventory", "Preflight"]),
         .testTarget(name: "KubeforgeCLITests", dependencies: ["LabSupport", "KubeforgeCLI"]),
+        .testTarget(name: "KubeAPITests", dependencies: ["KubeAPI", "KubeAPITestServer", "PKI", "Remote"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -22,6 +22,31 @@ public protocol Host: Sendable {
 
     /// Describes a path, or returns nil when nothing exists there.
     func stat(_ path: String) async throws -> FileStat?
+
+    /// A local TCP endpoint that reaches `port` at `address` as this host itself sees it (so a port bound to
+    /// the host's loopback is reachable): `LocalHost` hands back the address itself, `SSHHost` forwards
+    /// each connection over its existing SSH connection (as `ssh -L` does, through the bastion when there is
+    /// one). Close it when done.
+    func forwardPort(_ port: Int, on address: String) async throws -> any PortForward
+}
+
+/// Where a local client connects to reach a host's port (`Host.forwardPort`); always this machine.
+public protocol PortForward: Sendable {
+    var localAddress: String { get }
+    var localPort: Int { get }
+    /// Stops accepting connections and closes the ones still open. Idempotent.
+    func close() async
+}
+
+/// A port this machine reaches directly: nothing to forward, nothing to close.
+public struct DirectPortForward: PortForward {
+    public let localAddress: String
+    public let localPort: Int
+    public init(address: String, port: Int) {
+        localAddress = address
+        localPort = port
+    }
+    public func close() async {}
 }
 
 extension Host {

@@ -54,6 +54,11 @@ public struct LocalHost: Host {
         }
     }
 
+    /// This machine reaches its own ports directly.
+    public func forwardPort(_ port: Int, on address: String) async throws -> any PortForward {
+        DirectPortForward(address: address, port: port)
+    }
+
     public func stat(_ path: String) async throws -> FileStat? {
         var info = Foundation.stat()
         guard lstat(resolve(path), &info) == 0 else { return nil }

@@ -103,6 +103,11 @@ public final class SSHHost: Remote.Host, @unchecked Sendable {  // invariant: `c
         return RemoteScripts.parseStat(result.stdoutText)
     }
 
+    /// Port forwarding over this connection is being added (direct-tcpip channels); until then it says so.
+    public func forwardPort(_ port: Int, on address: String) async throws -> any PortForward {
+        throw SSHError.configuration(host: name, reason: "forwarding port \(port) over SSH is not available yet")
+    }
+
     /// Cuts the connection at once from any thread; the operation in progress fails with connectionLost.
     /// The next operation connects again.
     public func abortConnection() {

@@ -83,6 +83,7 @@ import Testing
         func readFile(_ path: String) async throws -> Data { throw HostError.fileNotFound(host: name, path: path) }
         func writeFile(_ path: String, contents: Data, mode: UInt16) async throws {}
         func stat(_ path: String) async throws -> FileStat? { nil }
+        func forwardPort(_ port: Int, on address: String) async throws -> any PortForward { DirectPortForward(address: address, port: port) }
     }
 
     @Test func unreachableAndBrokenHostsDoNotStopTheOthers() async throws {
