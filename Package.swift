@@ -85,7 +85,13 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
-        .target(name: "Bootstrap", dependencies: ["KubeTypes", "Remote", "Inventory", "Preflight", "PKI", "KubeadmConfig", "Templates", "KubeAPI"]),
+        .target(
+            name: "Bootstrap",
+            dependencies: [
+                "KubeTypes", "Remote", "Inventory", "Preflight", "PKI", "KubeadmConfig", "Templates", "KubeAPI",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .target(
             name: "KubeforgeCLI",
             dependencies: [
@@ -96,7 +102,7 @@ let package = Package(
         .executableTarget(name: "kubeforge", dependencies: ["KubeforgeCLI"]),
 
         // Test support only: the lab's location and the built binary, shared by the test targets.
-        .target(name: "LabSupport", path: "Tests/LabSupport"),
+        .target(name: "LabSupport", dependencies: ["KubeAPI"], path: "Tests/LabSupport"),
         // Test support only: a strict, small stand-in for kube-apiserver (TLS, authentication, RBAC, Status replies),
         // because no kube-apiserver binary can run in CI here.
         .target(
@@ -119,7 +125,7 @@ let package = Package(
         .testTarget(name: "PKITests", dependencies: ["KubeTypes", "LabSupport", "PKI", "Remote"]),
         .testTarget(name: "TemplatesTests", dependencies: ["KubeTypes", "Templates", "KubeadmConfig"], resources: [.copy("Golden")]),
         .testTarget(name: "KubeadmConfigTests", dependencies: ["KubeTypes", "KubeadmConfig"]),
-        .testTarget(name: "BootstrapTests", dependencies: ["KubeTypes", "KubeadmConfig", "LabSupport", "Bootstrap", "Remote", "SSH", "Inventory", "Preflight"]),
+        .testTarget(name: "BootstrapTests", dependencies: ["KubeTypes", "KubeadmConfig", "LabSupport", "Bootstrap", "Remote", "SSH", "Inventory", "Preflight", "KubeAPI", "PKI", "Templates"]),
         .testTarget(name: "KubeforgeCLITests", dependencies: ["LabSupport", "KubeforgeCLI"]),
         .testTarget(name: "KubeAPITests", dependencies: ["KubeAPI", "KubeAPITestServer", "PKI", "Remote"]),
     ],

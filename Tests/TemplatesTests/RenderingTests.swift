@@ -183,8 +183,10 @@ struct RenderingTests {
     }
 
     @Test func bootstrapTokenRBACMatchesTheReference() throws {
-        let objects = try Scenario.defaults.renderer().clusterObjects()
-        let documents = Array(try Yams.compose_all(yaml: try #require(objects["bootstrap-token-rbac"])))
+        let renderer = try Scenario.defaults.renderer()
+        let objects = try renderer.clusterObjects()
+        let documents = try ["bootstrap-token-rbac", "cluster-admins"].flatMap { Array(try Yams.compose_all(yaml: try #require(objects[$0]))) }
+            + Array(try Yams.compose_all(yaml: renderer.clusterInfo(certificateAuthorityData: "Q0E=")))
         func object(_ kind: String, _ name: String) -> Node? {
             documents.first { $0["kind"]?.string == kind && $0["metadata"]?["name"]?.string == name }
         }

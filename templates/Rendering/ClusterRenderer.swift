@@ -265,22 +265,26 @@ public struct ClusterRenderer: Sendable {
 
     // MARK: - API objects
 
-    /// Multi-document YAML of the objects kubeadm creates through the API, by phase:
-    /// `kubeadm-config`, `kubelet-config`, `bootstrap-token-rbac`, `coredns`, `kube-proxy`.
+    /// Multi-document YAML of the objects kubeadm creates through the API, by phase, each in the order kubeadm
+    /// sends them: `kubeadm-config`, `kubelet-config` (upload-config), `bootstrap-token-rbac`, `coredns`,
+    /// `kube-proxy`, `kubeadm-certs-rbac` (upload-certs) and, from v1.29, `cluster-admins`. cluster-info needs the
+    /// CA and is rendered by `clusterInfo(certificateAuthorityData:)`.
     public func clusterObjects() throws(TemplateError) -> [String: String] {
         let c = config.clusterConfiguration
         let clusterYAML = ConfigEncoder.clusterConfiguration(c, as: config.outputAPIVersion, timeoutForControlPlane: config.controlPlaneHealthCheckTimeout).render()
+        let bootstrapGroup = ["nodeBootstrapGroup": "system:bootstrappers:kubeadm:default-node-token"]
         var objects: [String: String] = [
             "kubeadm-config": try templates.render("kubeadm-config.yaml", ["clusterConfiguration": lines(clusterYAML)]),
             "kubelet-config": try templates.render("kubelet-config-configmap.yaml", ["kubeletConfiguration": lines(try kubeletConfiguration())]),
-            "bootstrap-token-rbac": try templates.render("bootstrap-token-rbac.yaml", [
-                "nodeBootstrapGroup": "system:bootstrappers:kubeadm:default-node-token",
-                "clusterAdmins": c.version.isAtLeast(minor: 29),
-            ]),
+            "bootstrap-token-rbac": try templates.render("bootstrap-token-rbac.yaml", bootstrapGroup),
+            "kubeadm-certs-rbac": try templates.render("kubeadm-certs-rbac.yaml", bootstrapGroup),
         ]
+        if c.version.isAtLeast(minor: 29) { objects["cluster-admins"] = try templates.render("cluster-admins.yaml", [:]) }
         if !c.dns.disabled {
             objects["coredns"] = try templates.render("coredns.yaml", [
                 "image": ImageList.coreDNSImage(for: c), "dnsDomain": c.networking.dnsDomain, "dnsIP": c.clusterDNSIP ?? "",
+                // kubeadm's CoreDNS manifest said "all" until v1.29 (kubernetes/kubernetes#121351).
+                "capabilitiesDropAll": c.version.isAtLeast(minor: 29) ? "ALL" : "all",
             ])
         }
         if !c.proxy.disabled {
@@ -291,6 +295,12 @@ public struct ClusterRenderer: Sendable {
             ])
         }
         return objects
+    }
+
+    /// kube-public/cluster-info with its Role and RoleBinding: the kubeconfig carries the CA (base64 of ca.crt's
+    /// PEM) and the control-plane endpoint.
+    public func clusterInfo(certificateAuthorityData: String) throws(TemplateError) -> String {
+        try templates.render("cluster-info.yaml", ["certificateAuthorityData": certificateAuthorityData, "server": controlPlaneURL])
     }
 
     /// The KubeProxyConfiguration (the kube-proxy ConfigMap's config.conf, and the binary-mode config file),
