@@ -29,7 +29,7 @@ public final class KubeClient: Sendable {
         http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }
 
-    /// Shuts the HTTP client down; open requests fail. Call exactly once.
+    /// Shuts the HTTP client down; open requests fail. Later calls do nothing.
     public func shutdown() async {
         try? await http.shutdown()
     }

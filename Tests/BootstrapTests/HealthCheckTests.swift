@@ -1,4 +1,5 @@
 import Foundation
+import KubeAPI
 import Remote
 import Testing
 @testable import Bootstrap
@@ -19,15 +20,21 @@ struct HealthCheckTests {
         #expect(EtcdHealth.evaluateEndpointHealth(unhealthy)?.contains("is unhealthy: failed to commit proposal") == true)
     }
 
-    @Test func etcdHealthBody() {
-        #expect(EtcdHealth.evaluateHealthBody(Self.result(#"{"health":"true"}"#)) == nil)
-        #expect(EtcdHealth.evaluateHealthBody(Self.result(#"{"health":"false","reason":"RAFT NO LEADER"}"#)) == "health=false (RAFT NO LEADER)")
-        #expect(EtcdHealth.evaluateHealthBody(Self.result("", "curl: (7) Failed to connect to 127.0.0.1 port 2379", 7))?.hasPrefix("curl exited 7") == true)
+    @Test func httpAnswers() {
+        #expect(HealthCheck.Probe.outcome(body: "ok", error: nil) == .healthy)
+        #expect(HealthCheck.Probe.outcome(body: "[+]ping ok", error: nil) == .notYet("HTTP 200: [+]ping ok"))
+        let starting = KubeAPIError.unexpectedResponse(code: 500, request: "get /readyz", body: "[-]etcd failed: reason withheld\nreadyz check failed")
+        #expect(HealthCheck.Probe.outcome(body: nil, error: starting) == .notYet("HTTP 500: [-]etcd failed: reason withheld / readyz check failed"))
+        let refused = KubeAPIError.transport(request: "get /livez", endpoint: "https://127.0.0.1:6443", reason: "connection refused")
+        #expect(HealthCheck.Probe.outcome(body: nil, error: refused) == .notYet("connection refused"))
+        let forbidden = KubeAPIError.status(KubeStatus(reason: "Forbidden", code: 403), request: "get /livez")
+        guard case .cannotRun = HealthCheck.Probe.outcome(body: nil, error: forbidden) else { Issue.record("a 403 cannot pass by waiting"); return }
     }
 
-    @Test func httpHealthz() {
-        #expect(HTTPHealth.evaluate(Self.result("ok\n200")) == nil)
-        #expect(HTTPHealth.evaluate(Self.result("[-]etcd failed: reason withheld\nreadyz check failed\n500")) == "HTTP 500: [-]etcd failed: reason withheld / readyz check failed")
+    @Test func commandsThatCannotRunFailAtOnce() {
+        let missing = Self.result("", "sh: 1: etcdctl: not found", 127)
+        #expect(HealthCheck.Probe.outcome(of: missing) { _ in "unhealthy" } == .cannotRun("the probe could not run (exit 127): sh: 1: etcdctl: not found"))
+        #expect(HealthCheck.Probe.outcome(of: Self.result("x", "", 1)) { _ in "unhealthy" } == .notYet("unhealthy"))
     }
 
     @Test func componentEndpoints() {
@@ -47,14 +54,34 @@ struct HealthCheckTests {
 
     /// The waiter against a real local command: healthy at once, and a failure that reports the unit state.
     @Test func waiterGivesUpAtTheDeadlineWithWhatItSaw() async throws {
-        let check = HealthCheck(component: "demo", unit: "kubeforge-no-such-unit.service", endpoint: "demo", command: "echo not yet; exit 1") { result in
+        let check = HealthCheck(component: "demo", unit: "kubeforge-no-such-unit.service", endpoint: "demo", probe: .command("echo not yet; exit 1") { result in
             result.succeeded ? nil : result.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)
-        }
+        })
         let waiter = HealthWaiter(timeout: .milliseconds(300), interval: .milliseconds(100))
         let error = await #expect(throws: HealthCheckFailure.self) { try await waiter.wait(for: check, on: LocalHost(name: "here")) }
         #expect(error?.lastProbe == "not yet")
         #expect(error?.host == "here")
-        let ok = HealthCheck(component: "demo", unit: "x", endpoint: "demo", command: "true") { $0.succeeded ? nil : "no" }
+        let ok = HealthCheck(component: "demo", unit: "x", endpoint: "demo", probe: .command("true") { $0.succeeded ? nil : "no" })
         _ = try await waiter.wait(for: ok, on: LocalHost())
+    }
+
+    /// A probe whose tool is missing fails in well under a second, not after the timeout.
+    @Test func missingToolFailsAtOnce() async throws {
+        let check = HealthCheck(component: "demo", unit: "kubeforge-no-such-unit.service", endpoint: "demo",
+                                probe: .command("kubeforge-no-such-tool --health") { _ in "unhealthy" })
+        let waiter = HealthWaiter(timeout: .seconds(30), interval: .milliseconds(100))
+        let clock = ContinuousClock()
+        let start = clock.now
+        let error = await #expect(throws: HealthCheckFailure.self) { try await waiter.wait(for: check, on: LocalHost()) }
+        #expect(clock.now - start < .seconds(5))
+        #expect(error?.lastProbe.contains("exit 127") == true)
+    }
+
+    /// kubeforge's own HTTP probe of a port nothing listens on: "not yet" until the deadline, with the reason.
+    @Test func httpProbeOfAClosedPortWaitsUntilTheDeadline() async throws {
+        let check = HealthCheck.http(component: "demo", unit: "kubeforge-no-such-unit.service", port: 1, path: "/healthz", https: false)
+        let waiter = HealthWaiter(timeout: .milliseconds(400), interval: .milliseconds(100))
+        let error = await #expect(throws: HealthCheckFailure.self) { try await waiter.wait(for: check, on: LocalHost()) }
+        #expect(error?.lastProbe.lowercased().contains("refused") == true, "\(error?.lastProbe ?? "")")
     }
 }

@@ -40,8 +40,9 @@ public struct ControlPlaneBringUp: Sendable {
         return BinarySpec.kubernetes("kubelet", version: kubernetesVersion, directory: directory)
     }
 
-    /// kubeadm's probes: the API server on its advertise address and bind port (127.0.0.1 when unset),
-    /// the controller-manager and scheduler on localhost.
+    /// kubeadm's probes, as kubeforge's own requests to the host (over its SSH connection from an operator's
+    /// machine): the API server on its advertise address and bind port (127.0.0.1 when unset), the
+    /// controller-manager and the scheduler on the host's loopback.
     public var controlPlaneHealthChecks: [HealthCheck] {
         let endpoint = config.initConfiguration.localAPIEndpoint
         let address = endpoint.advertiseAddress.isEmpty || endpoint.advertiseAddress == "0.0.0.0" ? "127.0.0.1" : endpoint.advertiseAddress

@@ -1,27 +1,33 @@
 import Foundation
+import KubeAPI
 import Remote
 
-/// One health endpoint of one component, probed by a command run on the component's host (the hosts may be
-/// reachable only over SSH), and how to read the answer.
+/// One health endpoint of one component and how to probe it: kubeforge's own HTTP(S) request to a port of the
+/// component's host (reached through `Host.forwardPort`, so over SSH nothing is needed on the host and ports
+/// bound to its loopback are reachable), or a command run there (etcdctl, which kubeforge installs with etcd).
 public struct HealthCheck: Sendable {
+    public enum Probe: Sendable {
+        /// GET `path` on `address:port` as the host sees it; healthy on 200 `ok`. `https` endpoints of the control
+        /// plane serve self-signed or other-named certificates, so TLS is not verified: this is a liveness
+        /// probe, as the kubelet's own probes are, not an identity check.
+        case http(address: String, port: Int, path: String, https: Bool)
+        /// A shell command (every value in it quoted) and how to read its result: nil when healthy.
+        case command(String, evaluate: @Sendable (CommandResult) -> String?)
+    }
+
     /// `etcd`, `kube-apiserver`, …
     public var component: String
     /// The systemd unit whose journal explains a failure.
     public var unit: String
-    /// What is probed, for messages (`https://127.0.0.1:2379/health`).
+    /// What is probed, for messages (`https://127.0.0.1:6443/livez`).
     public var endpoint: String
-    /// Shell command run on the host; every value in it is quoted.
-    public var command: String
-    /// Reads the command's result: nil when healthy, otherwise why not.
-    public var evaluate: @Sendable (CommandResult) -> String?
+    public var probe: Probe
 
-    public init(component: String, unit: String, endpoint: String, command: String,
-                evaluate: @escaping @Sendable (CommandResult) -> String?) {
+    public init(component: String, unit: String, endpoint: String, probe: Probe) {
         self.component = component
         self.unit = unit
         self.endpoint = endpoint
-        self.command = command
-        self.evaluate = evaluate
+        self.probe = probe
     }
 }
 
@@ -32,64 +38,72 @@ extension HealthCheck {
                             etcdctl: String = "\(BinarySpec.defaultInstallDirectory)/etcdctl") -> HealthCheck {
         let ctl = EtcdCtl(endpoints: [endpoint], certificatesDir: certificatesDir, etcdctl: etcdctl, commandTimeout: .seconds(5))
         return HealthCheck(component: "etcd", unit: "etcd.service", endpoint: "\(endpoint) (etcdctl endpoint health)",
-                           command: ctl.command(["endpoint", "health"])) { result in
-            EtcdHealth.evaluateEndpointHealth(result)
-        }
+                           probe: .command(ctl.command(["endpoint", "health"]), evaluate: EtcdHealth.evaluateEndpointHealth))
     }
 
-    /// etcd's `/health` over mTLS with curl (etcd 3.4 has /health; /livez and /readyz came in 3.5.x).
-    public static func etcdHTTP(endpoint: String = "https://127.0.0.1:2379", certificatesDir: String = "/etc/kubernetes/pki") -> HealthCheck {
-        let pki = "\(certificatesDir)/etcd"
-        let url = "\(endpoint)/health"
-        let command = ShellQuote.join(["curl", "-sS", "--max-time", "5", "--cacert", "\(pki)/ca.crt",
-                                       "--cert", "\(pki)/healthcheck-client.crt", "--key", "\(pki)/healthcheck-client.key", url])
-        return HealthCheck(component: "etcd", unit: "etcd.service", endpoint: url, command: command) { result in
-            EtcdHealth.evaluateHealthBody(result)
-        }
+    /// An endpoint of the host (its loopback unless said) that answers `ok` when healthy (`/livez`, `/readyz`, `/healthz`).
+    public static func http(component: String, unit: String, address: String = "127.0.0.1", port: Int, path: String, https: Bool = true) -> HealthCheck {
+        HealthCheck(component: component, unit: unit, endpoint: "\(https ? "https" : "http")://\(hostPort(address, port))\(path)",
+                    probe: .http(address: address, port: port, path: path, https: https))
     }
 
-    /// An HTTP(S) endpoint that answers `ok` when healthy (`/livez`, `/readyz`, `/healthz`). The serving
-    /// certificates of these components are self-signed or for other names, so curl does not verify them:
-    /// this is a liveness probe (as the kubelet's own probes, which skip verification too), not an identity check.
-    public static func http(component: String, unit: String, url: String) -> HealthCheck {
-        let command = ShellQuote.join(["curl", "-ksS", "--max-time", "5", "-o", "-", "-w", "\\n%{http_code}", url])
-        return HealthCheck(component: component, unit: unit, endpoint: url, command: command) { result in
-            HTTPHealth.evaluate(result)
-        }
-    }
-
+    /// The API server where kubeadm's static Pod probes it: the advertise address and bind port.
     public static func apiServerLivez(address: String = "127.0.0.1", port: Int = 6443) -> HealthCheck {
-        http(component: "kube-apiserver", unit: "kube-apiserver.service", url: "https://\(hostPort(address, port))/livez")
+        http(component: "kube-apiserver", unit: "kube-apiserver.service", address: address, port: port, path: "/livez")
     }
 
     public static func apiServerReadyz(address: String = "127.0.0.1", port: Int = 6443) -> HealthCheck {
-        http(component: "kube-apiserver", unit: "kube-apiserver.service", url: "https://\(hostPort(address, port))/readyz")
+        http(component: "kube-apiserver", unit: "kube-apiserver.service", address: address, port: port, path: "/readyz")
     }
 
     public static let controllerManager = http(component: "kube-controller-manager", unit: "kube-controller-manager.service",
-                                               url: "https://127.0.0.1:10257/healthz")
-    public static let scheduler = http(component: "kube-scheduler", unit: "kube-scheduler.service",
-                                       url: "https://127.0.0.1:10259/healthz")
-    public static let kubelet = http(component: "kubelet", unit: "kubelet.service", url: "http://127.0.0.1:10248/healthz")
+                                               port: 10257, path: "/healthz")
+    public static let scheduler = http(component: "kube-scheduler", unit: "kube-scheduler.service", port: 10259, path: "/healthz")
+    public static let kubelet = http(component: "kubelet", unit: "kubelet.service", port: 10248, path: "/healthz", https: false)
 
     static func hostPort(_ host: String, _ port: Int) -> String {
         host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
     }
 }
 
-/// Reading the answers of the HTTP health endpoints.
-public enum HTTPHealth {
-    /// `curl -o - -w '\n%{http_code}'` output: body, newline, status. Healthy is 200 with body `ok`.
-    public static func evaluate(_ result: CommandResult) -> String? {
-        guard result.succeeded else {
-            return "curl exited \(result.exitStatus): \(result.stderrText.trimmingCharacters(in: .whitespacesAndNewlines))"
+/// What one probe found.
+enum ProbeOutcome: Equatable {
+    case healthy
+    /// Not yet: worth probing again (connection refused, 500 while starting, not `ok`).
+    case notYet(String)
+    /// The probe itself cannot work (a missing tool, a refused forward, credentials refused): waiting is pointless.
+    case cannotRun(String)
+}
+
+extension HealthCheck.Probe {
+    /// Exit statuses of a shell that could not run the command at all.
+    static let cannotExecute: Set<Int32> = [126, 127]
+
+    /// Reads a command's result: 126/127 (not executable, not found) cannot become healthy by waiting.
+    static func outcome(of result: CommandResult, _ evaluate: (CommandResult) -> String?) -> ProbeOutcome {
+        if cannotExecute.contains(result.exitStatus) {
+            let why = result.stderrText.trimmingCharacters(in: .whitespacesAndNewlines)
+            return .cannotRun("the probe could not run (exit \(result.exitStatus))\(why.isEmpty ? "" : ": \(why)")")
         }
-        let text = result.stdoutText
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        let status = lines.last.map(String.init) ?? ""
-        let body = lines.dropLast().joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
-        if status == "200", body == "ok" { return nil }
-        return "HTTP \(status): \(body.split(separator: "\n").suffix(5).joined(separator: " / "))"
+        return evaluate(result).map(ProbeOutcome.notYet) ?? .healthy
+    }
+
+    /// Reads an HTTP answer: 200 `ok` is healthy; 401/403 mean the endpoint refuses kubeforge and waiting will
+    /// not change that; anything else (refused, reset, 500 while starting) may pass.
+    static func outcome(body: String?, error: (any Error)?) -> ProbeOutcome {
+        if let body {
+            let text = body.trimmingCharacters(in: .whitespacesAndNewlines)
+            return text == "ok" ? .healthy : .notYet("HTTP 200: \(text.prefix(200))")
+        }
+        guard let error else { return .notYet("no answer") }
+        if let api = error as? KubeAPIError {
+            if api.isUnauthorized || api.isForbidden { return .cannotRun("\(api)") }
+            if case let .unexpectedResponse(code, _, body) = api {
+                return .notYet("HTTP \(code): \(body.split(separator: "\n").suffix(5).joined(separator: " / "))")
+            }
+            if case let .transport(_, _, reason) = api { return .notYet(reason) }
+        }
+        return .notYet("\(error)")
     }
 }
 
@@ -102,18 +116,5 @@ public enum EtcdHealth {
         if result.succeeded, all.contains(" is healthy") { return nil }
         let lines = all.split(separator: "\n").filter { !$0.hasPrefix("Error: unhealthy cluster") }
         return lines.isEmpty ? "etcdctl exited \(result.exitStatus)" : lines.joined(separator: " / ")
-    }
-
-    /// `/health` body: `{"health":"true"}` (3.4 adds `"reason":""` in later patches).
-    public static func evaluateHealthBody(_ result: CommandResult) -> String? {
-        guard result.succeeded else {
-            return "curl exited \(result.exitStatus): \(result.stderrText.trimmingCharacters(in: .whitespacesAndNewlines))"
-        }
-        struct Body: Decodable { var health: String; var reason: String? }
-        guard let body = try? JSONDecoder().decode(Body.self, from: result.stdout) else {
-            return "unexpected answer: \(result.stdoutText.prefix(200))"
-        }
-        if body.health == "true" { return nil }
-        return "health=\(body.health)" + (body.reason.map { $0.isEmpty ? "" : " (\($0))" } ?? "")
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import KubeAPI
 import Remote
 
 /// Probes a component until it is healthy or a deadline passes; on failure gathers the unit's state and
@@ -17,20 +18,41 @@ public struct HealthWaiter: Sendable {
         self.journalLines = journalLines
     }
 
-    /// Returns how long it took to become healthy.
+    /// Returns how long it took to become healthy. A probe that cannot run at all (a missing tool, a refused
+    /// forward, refused credentials) fails at once with its reason, never after the whole timeout.
     @discardableResult
     public func wait(for check: HealthCheck, on host: any Remote.Host) async throws -> Duration {
+        let prober: Prober
+        do {
+            prober = try await Prober(check.probe, on: host)
+        } catch {
+            let state = (try? await UnitState.read(check.unit, on: host)) ?? UnitState.parse("")
+            throw try await failure(check, host: host, waited: .zero, lastProbe: "\(error)", state: state)
+        }
+        do {
+            let waited = try await poll(check, with: prober, on: host)
+            await prober.close()
+            return waited
+        } catch {
+            await prober.close()
+            throw error
+        }
+    }
+
+    private func poll(_ check: HealthCheck, with prober: Prober, on host: any Remote.Host) async throws -> Duration {
         let clock = ContinuousClock()
         let start = clock.now
         let deadline = start + timeout
         var lastProbe = "not probed"
         while true {
-            do {
-                let result = try await host.run(check.command, timeout: .seconds(15))
-                guard let problem = check.evaluate(result) else { return clock.now - start }
+            switch await prober.probe() {
+            case .healthy:
+                return clock.now - start
+            case let .notYet(problem):
                 lastProbe = problem
-            } catch let error as HostError {
-                lastProbe = "\(error)"
+            case let .cannotRun(reason):
+                let state = (try? await UnitState.read(check.unit, on: host)) ?? UnitState.parse("")
+                throw try await failure(check, host: host, waited: clock.now - start, lastProbe: reason, state: state)
             }
             let state = try await UnitState.read(check.unit, on: host)
             if state.restarts >= maxRestarts || state.activeState == "failed" || clock.now >= deadline {
@@ -75,4 +97,66 @@ public struct UnitState: Sendable, Equatable {
         let result = try await host.run(ShellQuote.join(["systemctl", "show", "-p", "ActiveState,SubState,NRestarts,Result", unit]))
         return parse(result.stdoutText)
     }
+}
+
+/// Runs one check's probe again and again, keeping what it needs (a forwarded port, an HTTP client) between tries.
+final class Prober: Sendable {
+    private let host: any Remote.Host
+    private let probeKind: HealthCheck.Probe
+    private let forward: (any PortForward)?
+    private let client: KubeClient?
+    private let path: String
+
+    init(_ probe: HealthCheck.Probe, on host: any Remote.Host) async throws {
+        self.host = host
+        probeKind = probe
+        guard case let .http(address, port, path, https) = probe else {
+            forward = nil
+            client = nil
+            self.path = ""
+            return
+        }
+        let forward: any PortForward
+        do {
+            forward = try await host.forwardPort(port, on: address)
+        } catch {
+            throw HealthCheckSetupError(host: host.name, reason: "cannot reach port \(port) on \(host.name): \(error)")
+        }
+        self.forward = forward
+        self.path = path
+        let server = "\(https ? "https" : "http")://\(HealthCheck.hostPort(address, port))"
+        let connection = try KubeConnection(server: server, credentials: .anonymous, trust: .unverified)
+        client = try KubeClient(connection.routed(through: forward), requestTimeout: .seconds(5))
+    }
+
+    func probe() async -> ProbeOutcome {
+        switch probeKind {
+        case let .command(command, evaluate):
+            do {
+                return HealthCheck.Probe.outcome(of: try await host.run(command, timeout: .seconds(15)), evaluate)
+            } catch {
+                return .notYet("\(error)")
+            }
+        case .http:
+            guard let client else { return .cannotRun("no HTTP client") }
+            do {
+                return HealthCheck.Probe.outcome(body: try await client.health(path), error: nil)
+            } catch {
+                return HealthCheck.Probe.outcome(body: nil, error: error)
+            }
+        }
+    }
+
+    /// Releases the client and the forward; safe to call more than once.
+    func close() async {
+        await client?.shutdown()
+        await forward?.close()
+    }
+}
+
+/// The probe could not even be set up (the port cannot be forwarded).
+public struct HealthCheckSetupError: Error, CustomStringConvertible {
+    public var host: String
+    public var reason: String
+    public var description: String { reason }
 }
