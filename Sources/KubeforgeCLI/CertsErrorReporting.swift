@@ -18,7 +18,7 @@ enum CertsErrorReporting {
     }
 
     static func print(_ report: PKIReport, prefix: String) {
-        for line in report.lines { Swift.print("\(prefix) \(line)") }
+        for line in report.lines { KubeforgeCLI.print("\(prefix) \(line)") }
         for problem in report.problems {
             FileHandle.standardError.write(Data("\(prefix) error: \(problem)\n".utf8))
         }

@@ -12,6 +12,13 @@ public enum DiscoveryHash {
         return "sha256:" + SHA256.hash(data: serializer.serializedBytes).map { String(format: "%02x", $0) }.joined()
     }
 
+    /// One pin per certificate of a PEM bundle (kubeadm prints one `--discovery-token-ca-cert-hash` per CA).
+    public static func of(certificatePEM text: String) throws -> [String] {
+        let documents = try PEMDocument.parseMultiple(pemString: text).filter { $0.discriminator == "CERTIFICATE" }
+        guard !documents.isEmpty else { throw PKIError(.invalidInput, "no certificate in the CA bundle") }
+        return try documents.map { try of(Certificate(derEncoded: $0.derBytes)) }
+    }
+
     /// Normalises a pin as kubeadm compares it (`sha256:` matched case-insensitively, hex lower-cased) and
     /// rejects anything else with an explanation.
     public static func parse(_ pin: String) throws -> String {

@@ -12,9 +12,14 @@ public struct Kubeconfig: Sendable, Equatable {
     /// Secret: never log it.
     public var clientKeyPEM: String?
     public var token: String?
+    /// A file holding the client certificate and key (kubelet.conf after kubelet-finalize: the kubelet's rotated
+    /// `kubelet-client-current.pem`), instead of embedded data.
+    public var clientCertificateFile: String?
 
     public init(clusterName: String, server: String, certificateAuthorityPEM: String, userName: String,
-                clientCertificatePEM: String? = nil, clientKeyPEM: String? = nil, token: String? = nil) {
+                clientCertificatePEM: String? = nil, clientKeyPEM: String? = nil, token: String? = nil,
+                clientCertificateFile: String? = nil) {
+        self.clientCertificateFile = clientCertificateFile
         self.clusterName = clusterName
         self.server = server
         self.certificateAuthorityPEM = certificateAuthorityPEM
@@ -30,7 +35,9 @@ public struct Kubeconfig: Sendable, Equatable {
     public func rendered() -> String {
         func b64(_ text: String) -> String { Data(text.utf8).base64EncodedString() }
         var user: [String] = []
+        if let clientCertificateFile { user.append("    client-certificate: \(Self.scalar(clientCertificateFile))") }
         if let clientCertificatePEM { user.append("    client-certificate-data: \(b64(clientCertificatePEM))") }
+        if let clientCertificateFile { user.append("    client-key: \(Self.scalar(clientCertificateFile))") }
         if let clientKeyPEM { user.append("    client-key-data: \(b64(clientKeyPEM))") }
         if let token { user.append("    token: \(Self.scalar(token))") }
         return """
@@ -76,7 +83,8 @@ public struct Kubeconfig: Sendable, Equatable {
         return Kubeconfig(clusterName: clusterName, server: cluster["server"] as? String ?? "",
                           certificateAuthorityPEM: decoded(cluster["certificate-authority-data"]) ?? "",
                           userName: userName, clientCertificatePEM: decoded(user["client-certificate-data"]),
-                          clientKeyPEM: decoded(user["client-key-data"]), token: user["token"] as? String)
+                          clientKeyPEM: decoded(user["client-key-data"]), token: user["token"] as? String,
+                          clientCertificateFile: user["client-certificate"] as? String)
     }
 
     /// A plain YAML scalar when that reads back unchanged, a double-quoted one otherwise.
@@ -84,7 +92,7 @@ public struct Kubeconfig: Sendable, Equatable {
         let safe = value.unicodeScalars.allSatisfy {
             ($0.isASCII && (CharacterSet.alphanumerics.contains($0) || ":@._/-[]".unicodeScalars.contains($0)))
         }
-        let plain = safe && !value.isEmpty && value.first!.isLetter && !value.hasSuffix(":")
+        let plain = safe && !value.isEmpty && (value.first!.isLetter || value.first == "/") && !value.hasSuffix(":")
             && !["true", "false", "null", "yes", "no", "on", "off", "y", "n", "~"].contains(value.lowercased())
         if plain { return value }
         let escaped = value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")

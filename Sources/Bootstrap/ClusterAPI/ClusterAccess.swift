@@ -1,0 +1,63 @@
+import Foundation
+import KubeAPI
+import PKI
+import Remote
+
+/// How kubeforge becomes a client of a cluster: a kubeconfig's credentials and CA, and a route to an API
+/// server as a host sees it (directly on a node, over the host's SSH connection from an operator's machine).
+public enum ClusterAccess {
+    public static let userAgent = "kubeforge (linux/amd64)"
+
+    /// Reads and parses a kubeconfig on `host` (admin.conf, super-admin.conf, kubelet.conf).
+    public static func kubeconfig(at path: String, on host: any Remote.Host) async throws -> Kubeconfig {
+        let data = try await host.readFile(path)
+        return try Kubeconfig.parse(String(decoding: data, as: UTF8.self), path: "\(host.name):\(path)")
+    }
+
+    /// The credentials a kubeconfig carries (embedded client certificate, token) and its CA.
+    public static func connection(_ kubeconfig: Kubeconfig, server: String? = nil) throws -> KubeConnection {
+        let credentials: KubeCredentials
+        if let certificate = kubeconfig.clientCertificatePEM, let key = kubeconfig.clientKeyPEM {
+            credentials = .clientCertificate(certificatePEM: certificate, keyPEM: key)
+        } else if let token = kubeconfig.token {
+            credentials = .bearerToken(token)
+        } else {
+            throw KubeAPIError.invalidInput("kubeconfig for \(kubeconfig.userName) has no embedded client certificate or token")
+        }
+        guard !kubeconfig.certificateAuthorityPEM.isEmpty else {
+            throw KubeAPIError.invalidInput("kubeconfig for \(kubeconfig.userName) has no certificate-authority-data: kubeforge never talks to an unverified API server")
+        }
+        return try KubeConnection(server: server ?? kubeconfig.server, credentials: credentials,
+                                  trust: .certificateAuthorities(pem: kubeconfig.certificateAuthorityPEM), userAgent: userAgent)
+    }
+
+    /// A client for the API server listening on `address:port` as `host` sees it, with `kubeconfig`'s identity.
+    /// The caller shuts the client down and closes the returned forward.
+    public static func client(_ kubeconfig: Kubeconfig, apiServer address: String, port: Int, on host: any Remote.Host) async throws
+        -> (client: KubeClient, forward: any PortForward) {
+        let forward = try await host.forwardPort(port, on: address)
+        do {
+            let connection = try connection(kubeconfig).routed(through: forward)
+            return (try KubeClient(connection), forward)
+        } catch {
+            await forward.close()
+            throw error
+        }
+    }
+
+    /// Runs `body` with a client, then shuts it down and closes the forward whatever happens.
+    public static func with<T: Sendable>(_ kubeconfig: Kubeconfig, apiServer address: String, port: Int, on host: any Remote.Host,
+                                         _ body: (KubeClient) async throws -> T) async throws -> T {
+        let (client, forward) = try await client(kubeconfig, apiServer: address, port: port, on: host)
+        do {
+            let result = try await body(client)
+            await client.shutdown()
+            await forward.close()
+            return result
+        } catch {
+            await client.shutdown()
+            await forward.close()
+            throw error
+        }
+    }
+}
