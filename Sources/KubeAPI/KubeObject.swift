@@ -50,7 +50,7 @@ public struct KubeObject: Sendable, Hashable {
 
     /// `kind namespace/name` as kubectl and the API server's messages say it.
     public var reference: String {
-        let scope = namespace.map { "\($0)/" } ?? ""
+        let scope = resourceKind?.namespaced == false ? "" : namespace.map { "\($0)/" } ?? ""
         return "\(resourceKind?.plural ?? kind) \(scope)\(name)"
     }
 

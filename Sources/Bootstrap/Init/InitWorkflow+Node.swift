@@ -150,12 +150,15 @@ extension InitWorkflow {
         let pkiDirectory = config.initConfiguration.nodeRegistration.kubeletExtraArgs.last { $0.name == "cert-dir" }?.value ?? "/var/lib/kubelet/pki"
         let pem = "\(pkiDirectory)/kubelet-client-current.pem"
         let path = "\(options.kubeconfigDir)/kubelet.conf"
+        if options.dryRun {
+            report("[dryrun] [kubelet-finalize] would point \(path) at \(pem) once the kubelet has written it, and restart the kubelet")
+            return
+        }
         guard try await host.stat(pem) != nil else {
             report("[kubelet-finalize] \(pem) does not exist yet; \(path) keeps its embedded client certificate")
             return
         }
         report("[kubelet-finalize] Updating \"\(path)\" to point to a rotatable kubelet client certificate and key")
-        if options.dryRun { return }
         var kubeconfig = try await ClusterAccess.kubeconfig(at: path, on: host)
         kubeconfig.clientCertificatePEM = nil
         kubeconfig.clientKeyPEM = nil

@@ -82,6 +82,9 @@ public struct InitWorkflow: Sendable {
             throw InitError.badInput("unknown sub-phase '\(subphase)' of \(name); valid: \(phase.subphases.joined(separator: ", "))")
         }
         let sub = subphase ?? phase.subphases.first ?? ""
+        if options.dryRun, Self.apiPhases.contains(name) {
+            return try await planAPIPhase(name)
+        }
         switch name {
         case "preflight": try await preflight()
         case "certs": try await certificates(sub)
@@ -114,13 +117,27 @@ public struct InitWorkflow: Sendable {
 
     // MARK: - the API phases
 
+    static let apiPhases: Set<String> = ["upload-config", "upload-certs", "mark-control-plane", "bootstrap-token", "addon", "show-join-command"]
+
+    /// --dry-run of an API phase: the objects it would create or change.
+    func planAPIPhase(_ name: String) async throws {
+        if name == "upload-certs", !options.uploadCerts {
+            report("[upload-certs] Skipping phase. Please see --upload-certs")
+            return
+        }
+        if name == "show-join-command" {
+            report("[dryrun] would print the join commands (the token and the CA's discovery hash)")
+            return
+        }
+        let tokens = try await state.tokens(from: config, describeDefault: options.describeDefaultToken)
+        for line in try InitAPIPhases.plan(objects: try InitObjects(config: config), phases: [name], tokens: tokens, uploadCerts: options.uploadCerts) {
+            report("[dryrun] [\(name)] \(line)")
+        }
+    }
+
     /// Runs `body` with the API phases on an admin client of this node's API server (created once per run;
     /// on v1.29+ it first makes sure admin.conf's group is bound to cluster-admin).
     func withAPI(_ body: (InitAPIPhases) async throws -> Void) async throws {
-        if options.dryRun {
-            report("[dryrun] would talk to the API server at \(apiServerAddress):\(apiServerPort) as \(options.kubeconfigDir)/admin.conf")
-            return
-        }
         let admin = try await ClusterAccess.kubeconfig(at: "\(options.kubeconfigDir)/admin.conf", on: host)
         try await ClusterAccess.with(admin, apiServer: apiServerAddress, port: apiServerPort, on: host) { client in
             let objects = try InitObjects(config: config)
