@@ -87,7 +87,7 @@ struct KubeAPIValueTests {
         await #expect(throws: KubeAPIError.self) {
             try await retry.run("get nodes a") { attempts.add(); throw busy }
         }
-        #expect(attempts.value > 3)
+        #expect(attempts.value >= 2, "retried until the deadline")
         do {
             try await retry.run("get nodes a") { throw busy }
         } catch let error as KubeAPIError {
