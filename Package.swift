@@ -97,6 +97,7 @@ let package = Package(
             dependencies: [
                 "KubeTypes", "Remote", "SSH", "Inventory", "Preflight", "PKI", "KubeadmConfig", "Templates", "KubeAPI", "Bootstrap",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
         .executableTarget(name: "kubeforge", dependencies: ["KubeforgeCLI"]),

@@ -98,23 +98,10 @@ public struct InitAPIPhases: Sendable {
         try await createOrUpdate(try objects.clusterInfo(certificateAuthorityPEM: certificateAuthorityPEM))
     }
 
-    /// kubeadm's UpdateOrCreateTokens: each token's Secret is read first; an existing one is replaced, unless
-    /// `failIfExists` (token create), which refuses it.
-    public func createTokens(_ tokens: [BootstrapTokenSecret], failIfExists: Bool) async throws {
-        for token in tokens {
-            let secret = token.secret
-            try await retry.run("create or update secrets kube-system/\(secret.name)", also: \.isConflict) {
-                do {
-                    let existing = try await client.get(.secrets, secret.name, namespace: "kube-system")
-                    if failIfExists { throw TokenError.exists("a token with id \"\(token.token.id)\" already exists") }
-                    var replacement = secret
-                    replacement.resourceVersion = existing.resourceVersion
-                    _ = try await client.update(replacement)
-                } catch let error as KubeAPIError where error.isNotFound {
-                    _ = try await client.create(secret)
-                }
-            }
-        }
+    func createTokens(_ tokens: [BootstrapTokenSecret], failIfExists: Bool) async throws {
+        var operations = TokenOperations(client: client)
+        operations.retry = retry
+        try await operations.createOrUpdate(tokens, failIfExists: failIfExists)
     }
 
     // MARK: addon
