@@ -71,7 +71,7 @@ struct UpCommand: AsyncParsableCommand {
         let session = UpSession()
         let phases = UpPhases(plan: plan, options: options, session: session,
                               connect: { host in try await (host as? SSHHost)?.connect() },
-                              report: { print($0) }).phases()
+                              report: { print($0) }, output: { print($0) }).phases()
         print("kubeforge up: \(hosts.count) hosts, controlPlaneMode \(inventory.cluster.controlPlaneMode.rawValue)\(dryRun ? ", dry run (nothing is changed)" : "")")
         let clock = ContinuousClock()
         let started = clock.now

@@ -52,7 +52,7 @@ struct UpPhasesTests {
             "Write the kubelet unit and configuration on k8s-master",
             "Start kubelet.service on k8s-master",
             "Wait for kubelet to be healthy on k8s-master",
-            "Bootstrap token and join command",
+            "Cluster objects (kubeadm's API phases) through k8s-master",
         ])
     }
 
@@ -97,7 +97,7 @@ struct UpPhasesTests {
             "Write the etcd static Pod manifest on k8s-master",
             "Write the etcd static Pod manifest on k8s-node1",
             "Write the control-plane static Pod manifests and kubelet files on k8s-master",
-            "Bootstrap token and join command",
+            "Cluster objects (kubeadm's API phases) through k8s-master",
         ])
     }
 
@@ -150,10 +150,5 @@ struct UpPhasesTests {
         let (all, none) = UpPreflightPhase.judge(report, deferToPrepare: false)
         #expect(all["a"]?.count == 3)
         #expect(none.isEmpty)
-    }
-
-    @Test func joinCommandIsKubeadmShaped() {
-        #expect(BootstrapTokenPhase.joinCommand(endpoint: "10.0.0.11:6443", token: "abcdef.0123456789abcdef", hash: "sha256:00")
-            == "kubeforge join 10.0.0.11:6443 --token abcdef.0123456789abcdef --discovery-token-ca-cert-hash sha256:00")
     }
 }

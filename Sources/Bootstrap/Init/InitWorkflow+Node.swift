@@ -145,26 +145,13 @@ extension InitWorkflow {
         report("[apiclient] All control plane components are healthy after \(String(format: "%.6f", seconds)) seconds")
     }
 
-    /// Points kubelet.conf at the kubelet's rotating client certificate, once the kubelet has written it.
     func kubeletFinalize() async throws {
-        let pkiDirectory = config.initConfiguration.nodeRegistration.kubeletExtraArgs.last { $0.name == "cert-dir" }?.value ?? "/var/lib/kubelet/pki"
-        let pem = "\(pkiDirectory)/kubelet-client-current.pem"
-        let path = "\(options.kubeconfigDir)/kubelet.conf"
+        let finalize = KubeletFinalize(host: host, kubeconfigDir: options.kubeconfigDir, registration: config.initConfiguration.nodeRegistration)
         if options.dryRun {
-            report("[dryrun] [kubelet-finalize] would point \(path) at \(pem) once the kubelet has written it, and restart the kubelet")
+            report("[dryrun] [kubelet-finalize] would point \(finalize.kubeconfigPath) at \(finalize.certificatePath) once the kubelet has written it, and restart the kubelet")
             return
         }
-        guard try await host.stat(pem) != nil else {
-            report("[kubelet-finalize] \(pem) does not exist yet; \(path) keeps its embedded client certificate")
-            return
-        }
-        report("[kubelet-finalize] Updating \"\(path)\" to point to a rotatable kubelet client certificate and key")
-        var kubeconfig = try await ClusterAccess.kubeconfig(at: path, on: host)
-        kubeconfig.clientCertificatePEM = nil
-        kubeconfig.clientKeyPEM = nil
-        kubeconfig.clientCertificateFile = pem
-        try await host.writeFile(path, contents: Data(kubeconfig.rendered().utf8), mode: 0o600)
-        _ = try await host.run(ShellQuote.join(["systemctl", "restart", "kubelet.service"]), timeout: .seconds(60))
+        try await finalize.run(report: report)
     }
 
     // MARK: helpers

@@ -26,15 +26,18 @@ public struct UpPhases: Sendable {
     public let connect: @Sendable (any Remote.Host) async throws -> Void
     /// Per-host progress lines.
     public let report: @Sendable (String) -> Void
+    /// What only stdout may receive (the join command and its token).
+    public let output: @Sendable (String) -> Void
 
     public init(plan: UpPlan, options: Options, session: UpSession = UpSession(),
                 connect: @escaping @Sendable (any Remote.Host) async throws -> Void = { _ in },
-                report: @escaping @Sendable (String) -> Void = { _ in }) {
+                report: @escaping @Sendable (String) -> Void = { _ in }, output: @escaping @Sendable (String) -> Void = { _ in }) {
         self.plan = plan
         self.options = options
         self.session = session
         self.connect = connect
         self.report = report
+        self.output = output
     }
 
     public var mode: ClusterSettings.ControlPlaneMode { plan.cluster.controlPlaneMode }
@@ -52,7 +55,7 @@ public struct UpPhases: Sendable {
         phases.append(ClusterCertificatesPhase(plan: plan, session: session, report: report))
         phases += etcdPhases()
         phases += controlPlanePhases()
-        phases.append(BootstrapTokenPhase(endpoint: plan.controlPlaneEndpoint, workers: plan.workers.map(\.name), session: session, output: report))
+        phases.append(ClusterAPIPhase(plan: plan, session: session, report: report, output: output))
         return phases
     }
 
