@@ -115,6 +115,7 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Yams", package: "Yams"),
             ],
             path: "Tests/KubeAPITestServer"
         ),
@@ -129,6 +130,20 @@ let package = Package(
         .testTarget(name: "BootstrapTests", dependencies: ["KubeTypes", "KubeadmConfig", "LabSupport", "Bootstrap", "Remote", "SSH", "Inventory", "Preflight", "KubeAPI", "PKI", "Templates"]),
         .testTarget(name: "KubeforgeCLITests", dependencies: ["LabSupport", "KubeforgeCLI"]),
         .testTarget(name: "KubeAPITests", dependencies: ["KubeAPI", "KubeAPITestServer", "PKI", "Remote"]),
+        // The stand-in kube-apiserver's own tests: real TLS, async-http-client, certificates from PKI.
+        .testTarget(
+            name: "KubeAPITestServerTests",
+            dependencies: [
+                "KubeAPITestServer", "PKI", "KubeTypes",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

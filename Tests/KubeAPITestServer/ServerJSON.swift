@@ -1,0 +1,230 @@
+// Part of the test stand-in for kube-apiserver (tests only): the JSON values objects are stored and answered as.
+import Foundation
+
+/// A JSON document as kube-apiserver reads and writes it: objects, requests and responses are all values of this
+/// type, so tests compare them structurally rather than as text.
+public enum ServerJSON: Sendable, Hashable {
+    case null
+    case bool(Bool)
+    case int(Int64)
+    case double(Double)
+    case string(String)
+    case array([ServerJSON])
+    case object([String: ServerJSON])
+
+    /// Parses JSON text; throws `ServerJSON.ParseError` with the decoder's reason.
+    public init(parsing data: Data) throws {
+        do {
+            self = try JSONDecoder().decode(ServerJSON.self, from: data)
+        } catch {
+            throw ParseError(reason: Self.reason(of: error))
+        }
+    }
+
+    public init(parsing text: String) throws {
+        try self.init(parsing: Data(text.utf8))
+    }
+
+    public struct ParseError: Error, CustomStringConvertible {
+        public let reason: String
+        public var description: String { "invalid JSON: \(reason)" }
+    }
+
+    private static func reason(of error: any Error) -> String {
+        switch error {
+        case let DecodingError.dataCorrupted(context): context.debugDescription
+        default: "\(error)"
+        }
+    }
+
+    // MARK: Access
+
+    public subscript(key: String) -> ServerJSON? {
+        get {
+            guard case let .object(members) = self else { return nil }
+            return members[key]
+        }
+        set {
+            guard case var .object(members) = self else { return }
+            members[key] = newValue
+            self = .object(members)
+        }
+    }
+
+    /// The value at a path of object keys; setting creates the intermediate objects, setting nil removes the leaf.
+    public subscript(path path: [String]) -> ServerJSON? {
+        get {
+            path.reduce(Optional(self)) { value, key in value?[key] }
+        }
+        set {
+            guard let first = path.first else {
+                self = newValue ?? .null
+                return
+            }
+            guard path.count > 1 else {
+                if case .object = self {} else { self = .object([:]) }
+                self[first] = newValue
+                return
+            }
+            var child = self[first] ?? .object([:])
+            child[path: Array(path.dropFirst())] = newValue
+            if case .object = self {} else { self = .object([:]) }
+            self[first] = child
+        }
+    }
+
+    public var stringValue: String? {
+        if case let .string(text) = self { return text }
+        return nil
+    }
+
+    public var intValue: Int64? {
+        switch self {
+        case let .int(value): value
+        case let .double(value) where value == value.rounded(): Int64(exactly: value)
+        default: nil
+        }
+    }
+
+    public var boolValue: Bool? {
+        if case let .bool(value) = self { return value }
+        return nil
+    }
+
+    public var arrayValue: [ServerJSON]? {
+        if case let .array(items) = self { return items }
+        return nil
+    }
+
+    public var objectValue: [String: ServerJSON]? {
+        if case let .object(members) = self { return members }
+        return nil
+    }
+
+    /// A map of strings (labels, annotations, ConfigMap data); non-string members are left out.
+    public var stringMap: [String: String] {
+        (objectValue ?? [:]).compactMapValues(\.stringValue)
+    }
+
+    public static func strings(_ map: [String: String]) -> ServerJSON {
+        .object(map.mapValues { .string($0) })
+    }
+
+    public static func strings(_ list: [String]) -> ServerJSON {
+        .array(list.map { .string($0) })
+    }
+}
+
+// MARK: Literals
+
+extension ServerJSON: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,
+    ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByNilLiteral
+{
+    public init(stringLiteral value: String) { self = .string(value) }
+    public init(integerLiteral value: Int64) { self = .int(value) }
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+    public init(arrayLiteral elements: ServerJSON...) { self = .array(elements) }
+    public init(dictionaryLiteral elements: (String, ServerJSON)...) {
+        self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
+    }
+    public init(nilLiteral: ()) { self = .null }
+}
+
+// MARK: Decoding
+
+extension ServerJSON: Decodable {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            self = .null
+        } else if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? container.decode(Int64.self) {
+            self = .int(value)
+        } else if let value = try? container.decode(Double.self) {
+            self = .double(value)
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
+        } else if let value = try? container.decode([ServerJSON].self) {
+            self = .array(value)
+        } else {
+            self = .object(try container.decode([String: ServerJSON].self))
+        }
+    }
+}
+
+// MARK: Encoding
+
+extension ServerJSON: CustomStringConvertible {
+    /// Compact JSON with kube-apiserver's field order for the common fields (kind, apiVersion, metadata, name…,
+    /// spec, status) and the other keys sorted, so answers are byte-for-byte repeatable.
+    public var description: String {
+        var text = ""
+        write(to: &text)
+        return text
+    }
+
+    public var data: Data { Data(description.utf8) }
+
+    private static let leadingKeys = [
+        "kind", "apiVersion", "metadata", "name", "generateName", "namespace", "uid", "resourceVersion", "generation",
+        "creationTimestamp", "deletionTimestamp", "labels", "annotations", "ownerReferences", "finalizers", "type",
+        "object", "spec", "status",
+    ]
+    private static let leadingRank = Dictionary(uniqueKeysWithValues: leadingKeys.enumerated().map { ($1, $0) })
+
+    static func orderedKeys(_ keys: some Collection<String>) -> [String] {
+        keys.sorted { lhs, rhs in
+            switch (leadingRank[lhs], leadingRank[rhs]) {
+            case let (left?, right?): left < right
+            case (.some, nil): true
+            case (nil, .some): false
+            case (nil, nil): lhs < rhs
+            }
+        }
+    }
+
+    private func write(to text: inout String) {
+        switch self {
+        case .null: text += "null"
+        case let .bool(value): text += value ? "true" : "false"
+        case let .int(value): text += String(value)
+        case let .double(value):
+            if value == value.rounded(), abs(value) < 1e15 { text += String(Int64(value)) } else { text += "\(value)" }
+        case let .string(value): Self.writeString(value, to: &text)
+        case let .array(items):
+            text += "["
+            for (index, item) in items.enumerated() {
+                if index > 0 { text += "," }
+                item.write(to: &text)
+            }
+            text += "]"
+        case let .object(members):
+            text += "{"
+            for (index, key) in Self.orderedKeys(members.keys).enumerated() {
+                if index > 0 { text += "," }
+                Self.writeString(key, to: &text)
+                text += ":"
+                members[key]?.write(to: &text)
+            }
+            text += "}"
+        }
+    }
+
+    private static func writeString(_ value: String, to text: inout String) {
+        text += "\""
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": text += "\\\""
+            case "\\": text += "\\\\"
+            case "\n": text += "\\n"
+            case "\r": text += "\\r"
+            case "\t": text += "\\t"
+            case _ where scalar.value < 0x20:
+                text += "\\u" + String(format: "%04x", scalar.value)
+            default: text.unicodeScalars.append(scalar)
+            }
+        }
+        text += "\""
+    }
+}
