@@ -127,9 +127,15 @@ let package = Package(
         .testTarget(name: "PKITests", dependencies: ["KubeTypes", "LabSupport", "PKI", "Remote"]),
         .testTarget(name: "TemplatesTests", dependencies: ["KubeTypes", "Templates", "KubeadmConfig"], resources: [.copy("Golden")]),
         .testTarget(name: "KubeadmConfigTests", dependencies: ["KubeTypes", "KubeadmConfig"]),
-        .testTarget(name: "BootstrapTests", dependencies: ["KubeTypes", "KubeadmConfig", "LabSupport", "Bootstrap", "Remote", "SSH", "Inventory", "Preflight", "KubeAPI", "PKI", "Templates"]),
+        // Test support only: a throwaway cluster (kubeforge's certificate tree) served by the stand-in kube-apiserver.
+        .target(
+            name: "ClusterTestSupport",
+            dependencies: ["Bootstrap", "KubeAPI", "KubeAPITestServer", "KubeadmConfig", "KubeTypes", "PKI", "Remote"],
+            path: "Tests/ClusterTestSupport"
+        ),
+        .testTarget(name: "BootstrapTests", dependencies: ["KubeTypes", "KubeadmConfig", "LabSupport", "Bootstrap", "Remote", "SSH", "Inventory", "Preflight", "KubeAPI", "PKI", "Templates", "ClusterTestSupport", "KubeAPITestServer"]),
         .testTarget(name: "KubeforgeCLITests", dependencies: ["LabSupport", "KubeforgeCLI"]),
-        .testTarget(name: "KubeAPITests", dependencies: ["KubeAPI", "KubeAPITestServer", "PKI", "Remote"]),
+        .testTarget(name: "KubeAPITests", dependencies: ["KubeAPI", "KubeAPITestServer", "PKI", "Remote", "ClusterTestSupport", "Bootstrap"]),
         // The stand-in kube-apiserver's own tests: real TLS, async-http-client, certificates from PKI.
         .testTarget(
             name: "KubeAPITestServerTests",
