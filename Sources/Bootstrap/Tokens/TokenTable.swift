@@ -1,22 +1,25 @@
 import Foundation
 
-/// `kubeadm token list`'s output: a tabwriter table (minimum width 10, padding 3) of
-/// TOKEN TTL EXPIRES USAGES DESCRIPTION EXTRA GROUPS, and the -o json|yaml form of each token.
+/// `kubeadm token list`'s output (cmd/kubeadm/app/cmd/token.go): each token's cells padded to fixed widths
+/// (TTL 9, USAGES 22, DESCRIPTION 56), then laid out by a tabwriter (minimum width 10, padding 3) of its own
+/// per token — the header shares the first token's — and the -o json|yaml form of each token.
 public enum TokenTable {
     public static let header = ["TOKEN", "TTL", "EXPIRES", "USAGES", "DESCRIPTION", "EXTRA GROUPS"]
 
     public static func render(_ tokens: [BootstrapTokenSecret], now: Date) -> String {
-        let rows = [header] + tokens.map { row($0, now: now) }
-        return table(rows)
+        guard let first = tokens.first else { return table([header]) }
+        return table([header, row(first, now: now)]) + tokens.dropFirst().map { table([row($0, now: now)]) }.joined()
     }
 
     static func row(_ token: BootstrapTokenSecret, now: Date) -> [String] {
-        [
+        func padded(_ text: String, _ width: Int) -> String { text.count >= width ? text : text.padding(toLength: width, withPad: " ", startingAt: 0) }
+        let usages = token.usages.sorted().joined(separator: ",")
+        return [
             token.token.value,
-            token.expires.map { shortHumanDuration($0.timeIntervalSince(now)) } ?? "<forever>",
+            padded(token.expires.map { shortHumanDuration($0.timeIntervalSince(now)) } ?? "<forever>", 9),
             token.expires.map(BootstrapTokenSecret.rfc3339) ?? "<never>",
-            token.usages.sorted().joined(separator: ","),
-            token.tokenDescription.isEmpty ? "<none>" : token.tokenDescription,
+            padded(usages.isEmpty ? "<none>" : usages, 22),
+            padded(token.tokenDescription.isEmpty ? "<none>" : token.tokenDescription, 56),
             token.groups.isEmpty ? "<none>" : token.groups.joined(separator: ","),
         ]
     }
