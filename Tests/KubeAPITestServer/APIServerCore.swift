@@ -60,55 +60,61 @@ actor APIServerCore {
 
     var now: Date { options.clock() }
 
+    /// kube-apiserver's filter order: authentication (401), then the fault script (where API priority and
+    /// fairness would answer 429), then authorization (403), then the handler.
     func handle(_ request: HTTPRequest, certificate: ClientCertificateSubject?) async -> Answer {
         let info = RequestInfo(method: request.method, uri: request.uri)
-        let requestObject = Self.recordedBody(request)
-        var user: UserInfo?
-        func answer(_ code: Int, _ json: ServerJSON?, reply: HTTPReply, fault: Bool = false) -> Answer {
-            record(info, request, user: user, code: code, requestObject: requestObject, responseObject: json, fault: fault)
-            return .reply(reply)
-        }
-        func failure(_ error: APIError, fault: Bool = false) -> Answer {
-            let headers = error.retryAfter.map { [("Retry-After", String($0))] } ?? []
-            return answer(error.code, error.status, reply: HTTPReply(code: error.code, json: error.status, headers: headers),
-                          fault: fault)
-        }
-
-        let authenticator = Authenticator(now: now)
-        guard case let .authenticated(identity) = authenticator.authenticate(
+        let authentication = Authenticator(now: now).authenticate(
             certificate: certificate, authorization: request.header("authorization"), store: store)
-        else { return failure(.unauthorized) }
-        user = identity
-
+        guard case let .authenticated(user) = authentication else {
+            return finish(info, request, user: nil, .failure(.unauthorized))
+        }
         if let index = faults.firstIndex(where: { $0.applies(to: info.path) }) {
             faults[index].count -= 1
-            let fault = faults[index]
-            if let error = fault.error { return failure(error, fault: true) }
-            record(info, request, user: user, code: 0, requestObject: requestObject, responseObject: nil, fault: true)
-            return .drop
-        }
-
-        let decision = RBACAuthorizer(store: store).authorize(info.attributes(for: identity))
-        guard decision.allowed else { return failure(forbidden(info.attributes(for: identity), reason: decision.reason)) }
-
-        guard info.isResourceRequest else {
-            let (code, text) = Self.nonResource(info)
-            if let json = try? ServerJSON(parsing: text), text.hasPrefix("{") {
-                return answer(code, json, reply: HTTPReply(code: code, json: json))
-            }
-            return answer(code, nil, reply: HTTPReply(code: code, text: text))
+            return finish(info, request, user: user, faults[index].error.map { .failure($0) } ?? .drop, fault: true)
         }
         do throws(APIError) {
-            if info.verb == "watch" {
-                let session = try watch(info)
-                record(info, request, user: user, code: 200, requestObject: nil, responseObject: nil, fault: false)
-                return .watch(session)
-            }
-            let (code, json) = try serve(info, request, user: identity)
-            return answer(code, json, reply: HTTPReply(code: code, json: json))
+            try authorize(info, verb: info.verb, user: user)
+            return finish(info, request, user: user, try respond(info, request, user: user))
         } catch {
-            return failure(error)
+            return finish(info, request, user: user, .failure(error))
         }
+    }
+
+    /// What a request gets, before it is recorded and written.
+    enum Outcome {
+        case json(Int, ServerJSON)
+        case text(Int, String)
+        case failure(APIError)
+        case watch(WatchSession)
+        case drop
+    }
+
+    private func respond(_ info: RequestInfo, _ request: HTTPRequest, user: UserInfo) throws(APIError) -> Outcome {
+        guard info.isResourceRequest else { return Self.nonResource(info) }
+        if info.verb == "watch" { return .watch(try watch(info)) }
+        let (code, json) = try serve(info, request, user: user)
+        return .json(code, json)
+    }
+
+    /// Records the request as the audit log would and turns the outcome into what the plumbing writes.
+    private func finish(_ info: RequestInfo, _ request: HTTPRequest, user: UserInfo?, _ outcome: Outcome,
+                        fault: Bool = false) -> Answer
+    {
+        let (code, response, answer): (Int, ServerJSON?, Answer) = switch outcome {
+        case let .json(code, json): (code, json, .reply(HTTPReply(code: code, json: json)))
+        case let .text(code, text): (code, nil, .reply(HTTPReply(code: code, text: text)))
+        case let .failure(error):
+            (error.code, error.status, .reply(HTTPReply(code: error.code, json: error.status,
+                                                        headers: error.retryAfter.map { [("Retry-After", String($0))] } ?? [])))
+        case let .watch(session): (200, nil, .watch(session))
+        case .drop: (0, nil, .drop)
+        }
+        recorded.append(RecordedRequest(
+            verb: info.verb, method: request.method, requestURI: request.uri, user: user?.name ?? "",
+            groups: user?.groups ?? [], userAgent: request.header("user-agent"), contentType: request.contentType,
+            code: code, requestObject: Self.recordedBody(request), responseObject: response, injectedFault: fault))
+        return answer
     }
 
     func forbidden(_ attributes: RequestAttributes, reason: String) -> APIError {
@@ -127,16 +133,15 @@ actor APIServerCore {
 
     // MARK: Non-resource paths
 
-    static func nonResource(_ info: RequestInfo) -> (Int, String) {
+    static func nonResource(_ info: RequestInfo) -> Outcome {
         switch info.path {
         case "/healthz", "/livez", "/readyz":
-            guard info.query["verbose"] != nil else { return (200, "ok") }
-            let name = String(info.path.dropFirst())
-            return (200, "[+]ping ok\n[+]log ok\n[+]etcd ok\n\(name) check passed\n")
+            guard info.query["verbose"] != nil else { return .text(200, "ok") }
+            return .text(200, "[+]ping ok\n[+]log ok\n[+]etcd ok\n\(info.path.dropFirst()) check passed\n")
         case "/version", "/version/":
-            return (200, TestAPIServerInfo.versionJSON.description)
+            return .json(200, TestAPIServerInfo.versionJSON)
         default:
-            return (404, "404 page not found\n")
+            return .text(404, "404 page not found\n")
         }
     }
 
@@ -146,15 +151,6 @@ actor APIServerCore {
         guard !request.body.isEmpty else { return nil }
         if let json = try? ServerJSON(parsing: Data(request.body)) { return json }
         return try? YAMLBody.parse(request.body)
-    }
-
-    private func record(_ info: RequestInfo, _ request: HTTPRequest, user: UserInfo?, code: Int, requestObject: ServerJSON?,
-                        responseObject: ServerJSON?, fault: Bool)
-    {
-        recorded.append(RecordedRequest(
-            verb: info.verb, method: request.method, requestURI: request.uri, user: user?.name ?? "",
-            groups: user?.groups ?? [], userAgent: request.header("user-agent"), contentType: request.contentType,
-            code: code, requestObject: requestObject, responseObject: responseObject, injectedFault: fault))
     }
 
     func requests() -> [RecordedRequest] { recorded }

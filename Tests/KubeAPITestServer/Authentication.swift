@@ -24,19 +24,17 @@ struct ClientCertificateSubject: Sendable {
     let organizations: [String]
 
     init(derBytes: [UInt8]) throws {
-        let certificate = try Certificate(derEncoded: derBytes)
-        var commonName = ""
-        var organizations: [String] = []
-        for rdn in certificate.subject {
-            for attribute in rdn {
-                if attribute.type == .RDNAttributeType.commonName { commonName = String(attribute.value) ?? "" }
-                if attribute.type == .RDNAttributeType.organizationName, let value = String(attribute.value) {
-                    organizations.append(value)
-                }
-            }
-        }
-        self.commonName = commonName
-        self.organizations = organizations
+        (commonName, organizations) = try Certificate(derEncoded: derBytes).subject.commonNameAndOrganizations
+    }
+}
+
+extension DistinguishedName {
+    /// The subject's CN and O values: a Kubernetes user name and groups.
+    var commonNameAndOrganizations: (String, [String]) {
+        let attributes = flatMap { $0 }
+        let commonName = attributes.first { $0.type == .RDNAttributeType.commonName }.flatMap { String($0.value) }
+        let organizations = attributes.filter { $0.type == .RDNAttributeType.organizationName }.compactMap { String($0.value) }
+        return (commonName ?? "", organizations)
     }
 }
 
@@ -53,7 +51,7 @@ struct Authenticator {
     }
 
     func authenticate(certificate: ClientCertificateSubject?, authorization: String?, store: ObjectStore) -> Outcome {
-        if let certificate {
+        if let certificate, !certificate.commonName.isEmpty {
             return .authenticated(Self.withAuthenticatedGroup(UserInfo(name: certificate.commonName,
                                                                        groups: certificate.organizations)))
         }

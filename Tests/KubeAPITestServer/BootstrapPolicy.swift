@@ -19,11 +19,13 @@ enum BootstrapPolicy {
             ["verbs": ["get"], "nonResourceURLs": ["/healthz", "/livez", "/readyz", "/version", "/version/"]],
         ]),
         ("system:basic-user", [
-            rule(["create"], groups: ["authorization.k8s.io"], resources: ["selfsubjectaccessreviews", "selfsubjectrulesreviews"]),
+            rule(["create"], groups: ["authorization.k8s.io"],
+                 resources: ["selfsubjectaccessreviews", "selfsubjectrulesreviews"]),
             rule(["create"], groups: ["authentication.k8s.io"], resources: ["selfsubjectreviews"]),
         ]),
         ("system:node-bootstrapper", [
-            rule(["create", "get", "list", "watch"], groups: ["certificates.k8s.io"], resources: ["certificatesigningrequests"]),
+            rule(["create", "get", "list", "watch"], groups: ["certificates.k8s.io"],
+                 resources: ["certificatesigningrequests"]),
         ]),
         ("system:certificates.k8s.io:certificatesigningrequests:nodeclient", [
             rule(["create"], groups: ["certificates.k8s.io"], resources: ["certificatesigningrequests/nodeclient"]),

@@ -11,11 +11,14 @@ extension APIServerCore {
     /// allows (a later pass signs those).
     func approveAndSignCSRs(_ signing: TestAPIServer.CSRSigning) {
         for csr in store.list(.certificatesigningrequests, namespace: nil) {
-            guard csr[path: ["status", "certificate"]] == nil, csr[path: ["spec", "signerName"]]?.stringValue == Self.kubeletClientSigner,
+            guard csr[path: ["status", "certificate"]] == nil,
+                  csr[path: ["spec", "signerName"]]?.stringValue == Self.kubeletClientSigner,
                   let request = KubeletClientRequest(csr)
             else { continue }
             let conditions = csr[path: ["status", "conditions"]]?.arrayValue ?? []
-            let isTrue = { (type: String) in conditions.contains { $0["type"]?.stringValue == type && $0["status"]?.stringValue == "True" } }
+            let isTrue = { (type: String) in
+                conditions.contains { $0["type"]?.stringValue == type && $0["status"]?.stringValue == "True" }
+            }
             if isTrue("Failed") || isTrue("Denied") { continue }
             if isTrue("Approved") {
                 sign(csr, request, signing)
@@ -34,7 +37,8 @@ extension APIServerCore {
         let user = UserInfo(name: csr[path: ["spec", "username"]]?.stringValue ?? "",
                             groups: (csr[path: ["spec", "groups"]]?.arrayValue ?? []).compactMap(\.stringValue))
         let candidates = [
-            (user.name == request.commonName, "selfnodeclient", "Auto approving self kubelet client certificate after SubjectAccessReview."),
+            (user.name == request.commonName, "selfnodeclient",
+             "Auto approving self kubelet client certificate after SubjectAccessReview."),
             (true, "nodeclient", "Auto approving kubelet client certificate after SubjectAccessReview."),
         ]
         let authorizer = RBACAuthorizer(store: store)
@@ -93,15 +97,7 @@ struct KubeletClientRequest {
               let request = try? CertificateSigningRequest(pemEncoded: String(decoding: pemData, as: UTF8.self))
         else { return nil }
         self.request = request
-        var commonName = "", organizations: [String] = []
-        for rdn in request.subject {
-            for attribute in rdn {
-                if attribute.type == .RDNAttributeType.commonName { commonName = String(attribute.value) ?? "" }
-                if attribute.type == .RDNAttributeType.organizationName { organizations += [String(attribute.value) ?? ""] }
-            }
-        }
-        self.commonName = commonName
-        self.organizations = organizations
+        (commonName, organizations) = request.subject.commonNameAndOrganizations
         usages = Set((csr[path: ["spec", "usages"]]?.arrayValue ?? []).compactMap(\.stringValue))
     }
 
@@ -122,7 +118,9 @@ struct KubeletClientRequest {
             }
         }
         guard commonName.hasPrefix("system:node:") else { return "subject common name does not begin with system:node:" }
-        guard usages == ["digital signature", "key encipherment", "client auth"] || usages == ["digital signature", "client auth"] else {
+        let required: [Set<String>] = [["digital signature", "key encipherment", "client auth"],
+                                       ["digital signature", "client auth"]]
+        guard required.contains(usages) else {
             return "usages did not match [client auth digital signature key encipherment]"
         }
         return nil

@@ -40,7 +40,8 @@ extension APIServerCore {
         else { return }
         var data = (configMap["data"]?.objectValue ?? [:]).filter { !$0.key.hasPrefix(BootstrapSigner.keyPrefix) }
         for (id, secret) in signingTokens() {
-            data[BootstrapSigner.keyPrefix + id] = .string(BootstrapSigner.detachedJWS(content, tokenID: id, tokenSecret: secret))
+            let signature = BootstrapSigner.detachedJWS(content, tokenID: id, tokenSecret: secret)
+            data[BootstrapSigner.keyPrefix + id] = .string(signature)
         }
         guard ServerJSON.object(data) != configMap["data"] else { return }
         var signed = configMap

@@ -7,6 +7,7 @@ import NIOPosix
 import NIOSSL
 
 typealias HTTPConnection = NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
+typealias ResponseWriter = NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>
 
 /// Accepts TLS connections and hands each complete request to the core; everything runs on NIO's event loops and
 /// in structured tasks, never blocking a cooperative thread.
@@ -118,9 +119,7 @@ final class HTTPServer: Sendable {
         return HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: code), headers: headers)
     }
 
-    private static func write(_ reply: HTTPReply, keepAlive: Bool, to outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>)
-        async throws
-    {
+    private static func write(_ reply: HTTPReply, keepAlive: Bool, to outbound: ResponseWriter) async throws {
         var extra = reply.headers + [("Content-Length", String(reply.body.count))]
         if !keepAlive { extra.append(("Connection", "close")) }
         try await outbound.write(.head(responseHead(reply.code, contentType: reply.contentType, extra: extra)))
@@ -133,8 +132,8 @@ final class HTTPServer: Sendable {
         .body(.byteBuffer(ByteBuffer(string: event.description + "\n")))
     }
 
-    private static func stream(_ session: WatchSession, to outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>,
-                               closing channel: any Channel) async throws
+    private static func stream(_ session: WatchSession, to outbound: ResponseWriter, closing channel: any Channel)
+        async throws
     {
         try await outbound.write(.head(responseHead(200, contentType: "application/json",
                                                     extra: [("Transfer-Encoding", "chunked")])))

@@ -74,8 +74,8 @@ extension APIServerCore {
     func watchFilter(_ info: RequestInfo, _ resource: Resource) throws(APIError) -> WatchFilter {
         let labels = try LabelSelector(parsing: info.query["labelSelector"] ?? "")
         let fields = try FieldSelector(parsing: info.query["fieldSelector"] ?? "", for: resource)
-        return WatchFilter(resource: resource, namespace: resource.isNamespaced && !info.namespace.isEmpty ? info.namespace : nil,
-                           labels: labels, fields: fields)
+        let namespace = resource.isNamespaced && !info.namespace.isEmpty ? info.namespace : nil
+        return WatchFilter(resource: resource, namespace: namespace, labels: labels, fields: fields)
     }
 
     /// `?watch=true`: from no or zero resourceVersion, ADDED for every selected object, else the changes after

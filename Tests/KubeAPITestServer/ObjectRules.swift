@@ -12,7 +12,8 @@ extension APIServerCore {
         if !kind.isEmpty, kind != resource.kind {
             let reason = Resource.find(apiVersion: apiVersion.isEmpty ? resource.apiVersion : apiVersion, kind: kind).map {
                 "converting (\($0.version).\(kind)) to (\(resource.internalPackage).\(resource.kind)): unknown conversion"
-            } ?? "no kind \"\(kind)\" is registered for version \"\(apiVersion)\" in scheme \"pkg/api/legacyscheme/scheme.go:30\""
+            } ?? "no kind \"\(kind)\" is registered for version \"\(apiVersion)\" in scheme "
+                + "\"pkg/api/legacyscheme/scheme.go:30\""
             throw .badRequest("\(kind) in version \"\(version.isEmpty ? resource.version : version)\" cannot be handled as a "
                 + "\(resource.kind): \(reason)")
         }
@@ -118,9 +119,9 @@ extension APIServerCore {
         case .services:
             try defaultService(&object, old: old)
         case .daemonsets where object[path: ["spec", "template"]] != old[path: ["spec", "template"]]:
-            let generation = Int(old[path: ["metadata", "annotations", "deprecated.daemonset.template.generation"]]?
-                .stringValue ?? "") ?? 0
-            object[path: ["metadata", "annotations", "deprecated.daemonset.template.generation"]] = .string(String(generation + 1))
+            let annotation = ["metadata", "annotations", "deprecated.daemonset.template.generation"]
+            let generation = Int(old[path: annotation]?.stringValue ?? "") ?? 0
+            object[path: annotation] = .string(String(generation + 1))
         case .certificatesigningrequests:
             stampConditions(&object, old: old)
         default:
@@ -192,7 +193,9 @@ extension APIServerCore {
         }
         if old == nil { object["status"] = ["loadBalancer": [:]] }
         guard type != "ExternalName" else { return }
-        if object[path: ["spec", "internalTrafficPolicy"]] == nil { object[path: ["spec", "internalTrafficPolicy"]] = "Cluster" }
+        if object[path: ["spec", "internalTrafficPolicy"]] == nil {
+            object[path: ["spec", "internalTrafficPolicy"]] = "Cluster"
+        }
         let oldIP = old?[path: ["spec", "clusterIP"]]?.stringValue ?? ""
         var ip = object[path: ["spec", "clusterIP"]]?.stringValue ?? ""
         if ip.isEmpty, !oldIP.isEmpty { ip = oldIP }

@@ -58,7 +58,8 @@ extension APIServerCore {
     private func requireFieldManager(_ info: RequestInfo) throws(APIError) {
         guard (info.query["fieldManager"] ?? "").isEmpty else { return }
         throw APIError(code: 422, reason: "Invalid",
-                       message: "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch",
+                       message: "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for "
+                           + "apply patch",
                        details: ["group": "meta.k8s.io", "kind": "PatchOptions",
                                  "causes": [["reason": "FieldValueRequired", "field": "fieldManager",
                                              "message": "Required value: is required for apply patch"]]])
@@ -202,7 +203,9 @@ enum Patches {
 
     /// RFC 6902 JSON patch: add, remove, replace, move, copy and test over RFC 6901 pointers.
     static func jsonPatch(_ target: ServerJSON, _ patch: ServerJSON) throws(APIError) -> ServerJSON {
-        guard let operations = patch.arrayValue else { throw .badRequest("json: cannot unmarshal object into Go value of type jsonpatch.Patch") }
+        guard let operations = patch.arrayValue else {
+            throw .badRequest("json: cannot unmarshal object into Go value of type jsonpatch.Patch")
+        }
         var document = target
         for operation in operations {
             let op = operation["op"]?.stringValue ?? ""
@@ -254,7 +257,9 @@ enum Patches {
         if case var .array(items) = document {
             if rest.isEmpty {
                 let index = token == "-" ? items.count : Int(token) ?? -1
-                guard (0...items.count).contains(index) else { throw .internalError("jsonpatch: index \(token) is out of bounds") }
+                guard (0...items.count).contains(index) else {
+                    throw .internalError("jsonpatch: index \(token) is out of bounds")
+                }
                 items.insert(new, at: index)
             } else {
                 guard let index = Int(token), items.indices.contains(index) else {

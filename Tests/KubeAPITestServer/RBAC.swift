@@ -38,39 +38,25 @@ struct RBACAuthorizer {
 
     func authorize(_ attributes: RequestAttributes) -> RBACDecision {
         var errors: [String] = []
-        for binding in store.list(.clusterrolebindings, namespace: nil) where appliesTo(binding, attributes.user, namespace: "") {
-            let roleName = binding[path: ["roleRef", "name"]]?.stringValue ?? ""
-            guard binding[path: ["roleRef", "kind"]]?.stringValue == "ClusterRole",
-                  let role = store.get(.clusterroles, namespace: "", name: roleName)
+        let clusterWide = store.list(.clusterrolebindings, namespace: nil).map { (binding: $0, namespace: "") }
+        let namespaced = attributes.namespace.isEmpty ? []
+            : store.list(.rolebindings, namespace: attributes.namespace).map { (binding: $0, namespace: attributes.namespace) }
+        for (binding, namespace) in clusterWide + namespaced where appliesTo(binding, attributes.user, namespace: namespace) {
+            let reference = binding["roleRef"]
+            let name = reference?["name"]?.stringValue ?? ""
+            let isClusterRole = reference?["kind"]?.stringValue == "ClusterRole"
+            guard let role = isClusterRole ? store.get(.clusterroles, namespace: "", name: name)
+                : store.get(.roles, namespace: namespace, name: name)
             else {
-                errors.append("clusterrole.rbac.authorization.k8s.io \"\(roleName)\" not found")
+                errors.append("\(isClusterRole ? "clusterrole" : "role").rbac.authorization.k8s.io \"\(name)\" not found")
                 continue
             }
-            if rules(of: role).contains(where: { allows($0, attributes) }) { return RBACDecision(allowed: true, reason: "") }
-        }
-        if !attributes.namespace.isEmpty {
-            for binding in store.list(.rolebindings, namespace: attributes.namespace)
-            where appliesTo(binding, attributes.user, namespace: attributes.namespace) {
-                let roleName = binding[path: ["roleRef", "name"]]?.stringValue ?? ""
-                let isClusterRole = binding[path: ["roleRef", "kind"]]?.stringValue == "ClusterRole"
-                let role = isClusterRole ? store.get(.clusterroles, namespace: "", name: roleName)
-                    : store.get(.roles, namespace: attributes.namespace, name: roleName)
-                guard let role else {
-                    errors.append("\(isClusterRole ? "clusterrole" : "role").rbac.authorization.k8s.io \"\(roleName)\" not found")
-                    continue
-                }
-                if rules(of: role).contains(where: { allows($0, attributes) }) { return RBACDecision(allowed: true, reason: "") }
+            if (role["rules"]?.arrayValue ?? []).contains(where: { allows($0, attributes) }) {
+                return RBACDecision(allowed: true, reason: "")
             }
         }
-        return RBACDecision(allowed: false, reason: errors.isEmpty ? "" : "RBAC: " + Self.aggregate(errors))
+        return RBACDecision(allowed: false, reason: errors.isEmpty ? "" : "RBAC: " + APIError.aggregate(errors))
     }
-
-    /// utilerrors.NewAggregate's text: one message alone, several in brackets.
-    private static func aggregate(_ errors: [String]) -> String {
-        errors.count == 1 ? errors[0] : "[" + errors.joined(separator: ", ") + "]"
-    }
-
-    private func rules(of role: ServerJSON) -> [ServerJSON] { role["rules"]?.arrayValue ?? [] }
 
     /// rbac `appliesToUser`: a User by name, a Group by membership, a ServiceAccount by its username.
     func appliesTo(_ binding: ServerJSON, _ user: UserInfo, namespace: String) -> Bool {
@@ -93,7 +79,8 @@ struct RBACAuthorizer {
         guard verbs.contains("*") || verbs.contains(attributes.verb) else { return false }
         guard attributes.isResourceRequest else {
             return Self.strings(rule["nonResourceURLs"]).contains { url in
-                url == "*" || url == attributes.path || (url.hasSuffix("*") && attributes.path.hasPrefix(String(url.dropLast())))
+                url == "*" || url == attributes.path
+                    || (url.hasSuffix("*") && attributes.path.hasPrefix(String(url.dropLast())))
             }
         }
         let groups = Self.strings(rule["apiGroups"])

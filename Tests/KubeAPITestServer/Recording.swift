@@ -28,7 +28,9 @@ public struct RecordedRequest: Sendable, CustomStringConvertible {
 
     /// `create  201 kubernetes-admin  /api/v1/...`, the layout of the capture's requests.txt.
     public var description: String {
-        let padded = { (text: String, width: Int) in text.padding(toLength: max(width, text.count), withPad: " ", startingAt: 0) }
+        let padded = { (text: String, width: Int) in
+            text.padding(toLength: max(width, text.count), withPad: " ", startingAt: 0)
+        }
         return "\(padded(verb, 7)) \(code) \(padded(user, 26)) \(requestURI)"
     }
 }

@@ -73,7 +73,8 @@ struct RequestInfo: Sendable {
 
     /// The resource the URL names, if the stand-in serves it (and the subresource, if any, exists).
     var resource: Resource? {
-        guard isResourceRequest, servedDepth, let resource = Resource.find(group: apiGroup, version: apiVersion, plural: resourceName),
+        guard isResourceRequest, servedDepth,
+              let resource = Resource.find(group: apiGroup, version: apiVersion, plural: resourceName),
               subresource.isEmpty || resource.subresources.contains(subresource)
         else { return nil }
         return resource

@@ -31,7 +31,8 @@ struct LabelSelector: Sendable {
                 })
                 requirements.append(term[range].contains("notin") ? .notIn(key, values) : .isIn(key, values))
             } else if let range = term.range(of: "!=") {
-                requirements.append(.notEquals(Self.trimmed(term[..<range.lowerBound]), Self.trimmed(term[range.upperBound...])))
+                requirements.append(.notEquals(Self.trimmed(term[..<range.lowerBound]),
+                                               Self.trimmed(term[range.upperBound...])))
             } else if let range = term.range(of: "==") ?? term.range(of: "=") {
                 requirements.append(.equals(Self.trimmed(term[..<range.lowerBound]), Self.trimmed(term[range.upperBound...])))
             } else if term.hasPrefix("!") {

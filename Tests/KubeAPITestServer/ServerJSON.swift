@@ -155,76 +155,29 @@ extension ServerJSON: Decodable {
 
 // MARK: Encoding
 
-extension ServerJSON: CustomStringConvertible {
-    /// Compact JSON with kube-apiserver's field order for the common fields (kind, apiVersion, metadata, name…,
-    /// spec, status) and the other keys sorted, so answers are byte-for-byte repeatable.
-    public var description: String {
-        var text = ""
-        write(to: &text)
-        return text
-    }
-
-    public var data: Data { Data(description.utf8) }
-
-    private static let leadingKeys = [
-        "kind", "apiVersion", "metadata", "name", "generateName", "namespace", "uid", "resourceVersion", "generation",
-        "creationTimestamp", "deletionTimestamp", "labels", "annotations", "ownerReferences", "finalizers", "type",
-        "object", "spec", "status",
-    ]
-    private static let leadingRank = Dictionary(uniqueKeysWithValues: leadingKeys.enumerated().map { ($1, $0) })
-
-    static func orderedKeys(_ keys: some Collection<String>) -> [String] {
-        keys.sorted { lhs, rhs in
-            switch (leadingRank[lhs], leadingRank[rhs]) {
-            case let (left?, right?): left < right
-            case (.some, nil): true
-            case (nil, .some): false
-            case (nil, nil): lhs < rhs
-            }
-        }
-    }
-
-    private func write(to text: inout String) {
+extension ServerJSON: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
         switch self {
-        case .null: text += "null"
-        case let .bool(value): text += value ? "true" : "false"
-        case let .int(value): text += String(value)
-        case let .double(value):
-            if value == value.rounded(), abs(value) < 1e15 { text += String(Int64(value)) } else { text += "\(value)" }
-        case let .string(value): Self.writeString(value, to: &text)
-        case let .array(items):
-            text += "["
-            for (index, item) in items.enumerated() {
-                if index > 0 { text += "," }
-                item.write(to: &text)
-            }
-            text += "]"
-        case let .object(members):
-            text += "{"
-            for (index, key) in Self.orderedKeys(members.keys).enumerated() {
-                if index > 0 { text += "," }
-                Self.writeString(key, to: &text)
-                text += ":"
-                members[key]?.write(to: &text)
-            }
-            text += "}"
+        case .null: try container.encodeNil()
+        case let .bool(value): try container.encode(value)
+        case let .int(value): try container.encode(value)
+        case let .double(value): try container.encode(value)
+        case let .string(value): try container.encode(value)
+        case let .array(items): try container.encode(items)
+        case let .object(members): try container.encode(members)
         }
     }
+}
 
-    private static func writeString(_ value: String, to text: inout String) {
-        text += "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": text += "\\\""
-            case "\\": text += "\\\\"
-            case "\n": text += "\\n"
-            case "\r": text += "\\r"
-            case "\t": text += "\\t"
-            case _ where scalar.value < 0x20:
-                text += "\\u" + String(format: "%04x", scalar.value)
-            default: text.unicodeScalars.append(scalar)
-            }
-        }
-        text += "\""
+extension ServerJSON: CustomStringConvertible {
+    /// Compact JSON with sorted keys, so answers are byte-for-byte repeatable.
+    public var description: String { String(decoding: data, as: UTF8.self) }
+
+    public var data: Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Every case encodes; an encoder failure here would be a Foundation bug.
+        return (try? encoder.encode(self)) ?? Data("null".utf8)
     }
 }

@@ -73,15 +73,22 @@ struct APIError: Error {
     /// A field-validation failure (HTTP 422), e.g. `ConfigMap "" is invalid: metadata.name: Required value: …`.
     static func invalid(_ resource: Resource, name: String, _ causes: [FieldError]) -> APIError {
         let qualifiedKind = resource.group.isEmpty ? resource.kind : "\(resource.kind).\(resource.group)"
-        let summary = causes.count == 1 ? causes[0].text : "[" + causes.map(\.text).joined(separator: ", ") + "]"
         var extra: [String: ServerJSON] = [
-            "causes": .array(causes.map { ["reason": .string($0.reason), "message": .string($0.message), "field": .string($0.field)] }),
+            "causes": .array(causes.map {
+                ["reason": .string($0.reason), "message": .string($0.message), "field": .string($0.field)]
+            }),
         ]
         if !resource.group.isEmpty { extra["group"] = .string(resource.group) }
         extra["kind"] = .string(resource.kind)
         if !name.isEmpty { extra["name"] = .string(name) }
-        return APIError(code: 422, reason: "Invalid", message: "\(qualifiedKind) \"\(name)\" is invalid: \(summary)",
+        return APIError(code: 422, reason: "Invalid",
+                        message: "\(qualifiedKind) \"\(name)\" is invalid: \(aggregate(causes.map(\.text)))",
                         details: .object(extra))
+    }
+
+    /// utilerrors.NewAggregate's text: one message alone, several in brackets.
+    static func aggregate(_ messages: [String]) -> String {
+        messages.count == 1 ? messages[0] : "[" + messages.joined(separator: ", ") + "]"
     }
 
     static let methodNotAllowed = APIError(code: 405, reason: "MethodNotAllowed",

@@ -80,12 +80,20 @@ import Yams
                 "status": [:]]
     }
 
-    @Test func aJoiningKubeletsCSRIsApprovedThenSignedByTheClusterCA() async throws {
+    /// A server signing with the test CA, holding the capture's join token `zzjwhc`.
+    static func withSigningServer(_ body: (TestAPIServer, _ client: @escaping ClientFactory) async throws -> Void) async throws {
         let pki = try await TestPKI.shared.value
         try await withServer(configure: {
             $0.csrSigning = TestAPIServer.CSRSigning(caCertificatePEM: pki.caCertificatePEM, caKeyPEM: pki.caKeyPEM)
         }) { server, client in
             try await server.put(TestAPIServer.bootstrapTokenSecret(id: "zzjwhc", secret: "tx6j2cemohmstuve"))
+            try await body(server, client)
+        }
+    }
+
+    @Test func aJoiningKubeletsCSRIsApprovedThenSignedByTheClusterCA() async throws {
+        let pki = try await TestPKI.shared.value
+        try await Self.withSigningServer { _, client in
             try await RBACTests.createCapturedObjects(try client(.admin), phases: ["bootstrap-token"])
             let kubelet = try client(.token("zzjwhc.tx6j2cemohmstuve"))
             let created = try await kubelet.post(Self.csrs, try Self.kubeletCSR(node: "k8s-node1"))
@@ -112,11 +120,7 @@ import Yams
 
     /// A token bound to system:node-bootstrapper (it may create CSRs) but not to the nodeclient role.
     @Test func aCSRWhoseRequesterHasNoAutoApprovalStaysPending() async throws {
-        let pki = try await TestPKI.shared.value
-        try await withServer(configure: {
-            $0.csrSigning = TestAPIServer.CSRSigning(caCertificatePEM: pki.caCertificatePEM, caKeyPEM: pki.caKeyPEM)
-        }) { server, client in
-            try await server.put(TestAPIServer.bootstrapTokenSecret(id: "zzjwhc", secret: "tx6j2cemohmstuve"))
+        try await Self.withSigningServer { server, client in
             let bootstrapper = try #require(try Capture.requests("bootstrap-token").first {
                 $0.requestObject?[path: ["metadata", "name"]] == "kubeadm:kubelet-bootstrap"
             }?.requestObject)

@@ -135,10 +135,13 @@ struct TestClient: Sendable {
     }
 }
 
+/// Makes a test client with the given credentials; the test's server shuts it down.
+typealias ClientFactory = @Sendable (Credentials) throws -> TestClient
+
 /// Starts a server with `configure`d options, runs `body` with it and a client factory, and shuts both down.
 func withServer<Result: Sendable>(
     configure: (inout TestAPIServer.Options) -> Void = { _ in },
-    _ body: (TestAPIServer, _ client: @Sendable (Credentials) throws -> TestClient) async throws -> Result
+    _ body: (TestAPIServer, _ client: @escaping ClientFactory) async throws -> Result
 ) async throws -> Result {
     let pki = try await TestPKI.shared.value
     var options = pki.options()
