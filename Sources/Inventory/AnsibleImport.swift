@@ -8,8 +8,9 @@ public enum AnsibleImport {
         public var inventory: Inventory?
     }
 
-    /// Identity files are not required to exist here: the import may run on another machine.
-    public static func convert(text: String, file: String, options: InventoryLoadOptions = InventoryLoadOptions(checkFiles: false)) -> Result {
+    /// Identity files are not required to exist here (the import may run on another machine): a missing
+    /// one is a warning.
+    public static func convert(text: String, file: String, options: InventoryLoadOptions = .readOnly) -> Result {
         var importer = AnsibleInventoryImporter(file: file)
         let document = importer.read(text)
         var validator = InventoryValidator(options: options)
@@ -19,7 +20,7 @@ public enum AnsibleImport {
         return Result(yaml: InventoryWriter.documentTree(document).yaml(), diagnostics: diagnostics, inventory: inventory)
     }
 
-    public static func convert(path: String, options: InventoryLoadOptions = InventoryLoadOptions(checkFiles: false)) -> Result {
+    public static func convert(path: String, options: InventoryLoadOptions = .readOnly) -> Result {
         switch InventoryLoader.readText(path: path) {
         case .success(let text): return convert(text: text, file: path, options: options)
         case .failure(let diagnostic): return Result(yaml: "", diagnostics: [diagnostic], inventory: nil)

@@ -17,6 +17,8 @@ public struct ClusterSettings: Sendable, Equatable {
     public var binaries: BinarySource?
     public var ntpServers: [String]
     public var registryMirrors: [String]
+    /// kubeadm's `nodeRegistration.kubeletExtraArgs` for every node: flag name (no leading dashes) → value.
+    public var kubeletExtraArgs: [String: String]
 
     public init(
         name: String = ClusterSettings.defaultName,
@@ -28,7 +30,8 @@ public struct ClusterSettings: Sendable, Equatable {
         firewall: FirewallPolicy = .disable,
         binaries: BinarySource? = nil,
         ntpServers: [String] = [],
-        registryMirrors: [String] = []
+        registryMirrors: [String] = [],
+        kubeletExtraArgs: [String: String] = [:]
     ) {
         self.name = name
         self.kubernetesVersion = kubernetesVersion
@@ -40,6 +43,12 @@ public struct ClusterSettings: Sendable, Equatable {
         self.binaries = binaries
         self.ntpServers = ntpServers
         self.registryMirrors = registryMirrors
+        self.kubeletExtraArgs = kubeletExtraArgs
+    }
+
+    /// The kubelet flags `host` runs with: the cluster's, with the host's own merged over them flag by flag.
+    public func kubeletExtraArgs(for host: InventoryHost) -> [String: String] {
+        kubeletExtraArgs.merging(host.kubeletExtraArgs) { _, own in own }
     }
 
     /// kubeadm's `networking` block.

@@ -41,13 +41,20 @@ struct ClusterDocument: Sendable {
     var binariesBaseURL: Located<String>?
     var ntpServers: [Located<String>]?
     var registryMirrors: [Located<String>]?
+    var kubeletExtraArgs: [KubeletArgDocument]?
 
     var isEmpty: Bool {
         name == nil && kubernetesVersion == nil && controlPlaneEndpoint == nil && podSubnet == nil
             && serviceSubnet == nil && dnsDomain == nil && imageRepository == nil && controlPlaneMode == nil
             && firewall == nil
-            && binariesLocation == nil && ntpServers == nil && registryMirrors == nil
+            && binariesLocation == nil && ntpServers == nil && registryMirrors == nil && kubeletExtraArgs == nil
     }
+}
+
+/// One `flag: value` pair of a `kubeletExtraArgs:` mapping, as written.
+struct KubeletArgDocument: Sendable {
+    var name: Located<String>
+    var value: Located<String>
 }
 
 struct SSHDocument: Sendable {
@@ -90,4 +97,5 @@ struct HostDocument: Sendable {
     var roles: [Located<String>]?
     var rolesLocation: SourceLocation?
     var ssh = SSHDocument()
+    var kubeletExtraArgs: [KubeletArgDocument]?
 }

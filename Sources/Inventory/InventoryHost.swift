@@ -9,13 +9,18 @@ public struct InventoryHost: Sendable, Equatable {
     /// Sorted in `HostRole.allCases` order; stacked etcd is already expanded (control planes carry `.etcd`).
     public var roles: [HostRole]
     public var ssh: SSHSettings
+    /// This host's own kubelet flags (flag name → value); `ClusterSettings.kubeletExtraArgs(for:)` merges
+    /// them over the cluster's.
+    public var kubeletExtraArgs: [String: String]
 
-    public init(name: String, address: String, internalAddress: String? = nil, roles: [HostRole], ssh: SSHSettings = SSHSettings()) {
+    public init(name: String, address: String, internalAddress: String? = nil, roles: [HostRole], ssh: SSHSettings = SSHSettings(),
+                kubeletExtraArgs: [String: String] = [:]) {
         self.name = name
         self.address = address
         self.internalAddress = internalAddress ?? address
         self.roles = HostRole.allCases.filter(roles.contains)
         self.ssh = ssh
+        self.kubeletExtraArgs = kubeletExtraArgs
     }
 
     public var isControlPlane: Bool { roles.contains(.controlPlane) }

@@ -3,13 +3,13 @@ enum InventorySchema {
     static let topLevel = ["apiVersion", "kind", "cluster", "ssh", "hosts"]
     static let cluster = [
         "name", "kubernetesVersion", "controlPlaneEndpoint", "networking", "imageRepository",
-        "controlPlaneMode", "firewall", "binaries", "ntpServers", "registryMirrors",
+        "controlPlaneMode", "firewall", "binaries", "ntpServers", "registryMirrors", "kubeletExtraArgs",
     ]
     static let networking = ["podSubnet", "serviceSubnet", "dnsDomain"]
     static let binaries = ["dir", "baseURL"]
     static let ssh = ["user", "port", "identityFile", "knownHostsFile", "hostKeyPolicy", "bastion", "sudo", "password"]
     static let bastion = ["address", "port", "user", "identityFile"]
-    static let host = ["name", "address", "internalAddress", "roles", "ssh"]
+    static let host = ["name", "address", "internalAddress", "roles", "ssh", "kubeletExtraArgs"]
 
     /// Names other installers use for the same thing (k0sctl, KubeKey, RKE, kubeadm, Ansible).
     static let aliases: [String: String] = [
@@ -22,6 +22,8 @@ enum InventorySchema {
         "version": "kubernetesVersion", "clusterName": "name", "passwd": "password",
         "become": "sudo", "knownHosts": "knownHostsFile", "known_hosts": "knownHostsFile",
         "strictHostKeyChecking": "hostKeyPolicy", "username": "user",
+        "kubeletArgs": "kubeletExtraArgs", "kubeletFlags": "kubeletExtraArgs", "kubelet_extra_args": "kubeletExtraArgs",
+        "kubelet_custom_flags": "kubeletExtraArgs",
     ]
 
     /// The closest accepted name, or nil when nothing is close enough to be a plausible typo.

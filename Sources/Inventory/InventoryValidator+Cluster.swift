@@ -79,6 +79,7 @@ extension InventoryValidator {
                       fix: "write a server such as ntp.aliyun.com or 192.168.2.1")
             }
         }
+        result.settings.kubeletExtraArgs = validateKubeletArgs(cluster.kubeletExtraArgs, path: "cluster.kubeletExtraArgs")
         for mirror in cluster.registryMirrors ?? [] {
             if isHTTPURL(mirror.value) {
                 result.settings.registryMirrors.append(mirror.value)

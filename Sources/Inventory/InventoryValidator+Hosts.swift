@@ -31,12 +31,13 @@ extension InventoryValidator {
             let overrides = resolveSSH(entry.ssh, path: "\(entry.path).ssh")
             let ssh = mergeSSH(overrides, over: defaults, fallbackLocation: document.location)
             let roles = parseRoles(entry)
+            let kubeletArgs = validateKubeletArgs(entry.kubeletExtraArgs, path: "\(entry.path).kubeletExtraArgs")
             for expanded in expand(entry) {
                 if placed.count >= Self.maximumHosts {
                     error(at: entry.location, "more than \(Self.maximumHosts) hosts", fix: "split the fleet into several inventories")
                     return placed
                 }
-                placed.append(validateHost(expanded, entry: entry, roles: roles, ssh: ssh))
+                placed.append(validateHost(expanded, entry: entry, roles: roles, ssh: ssh, kubeletArgs: kubeletArgs))
             }
         }
         if document.hosts.isEmpty {
@@ -141,7 +142,8 @@ extension InventoryValidator {
         return roles
     }
 
-    private mutating func validateHost(_ expanded: ExpandedEntry, entry: HostDocument, roles: [HostRole], ssh: SSHSettings) -> PlacedHost {
+    private mutating func validateHost(_ expanded: ExpandedEntry, entry: HostDocument, roles: [HostRole], ssh: SSHSettings,
+                                       kubeletArgs: [String: String]) -> PlacedHost {
         let name = expanded.name
         if !DNSName.isSubdomain(name.value) {
             error(at: name.location,
@@ -165,7 +167,7 @@ extension InventoryValidator {
         // Invalid hosts still take part in the checks across hosts (duplicates, roles), so one
         // run reports everything; the inventory is only built when no error was found.
         let host = InventoryHost(name: name.value, address: address.value, internalAddress: expanded.internalAddress?.value,
-                                 roles: roles, ssh: ssh)
+                                 roles: roles, ssh: ssh, kubeletExtraArgs: kubeletArgs)
         return PlacedHost(host: host, label: expanded.label, location: entry.location, nameLocation: name.location,
                           addressLocation: address.location, internalAddressLocation: expanded.internalAddress?.location,
                           explicitEtcd: roles.contains(.etcd))

@@ -118,8 +118,15 @@ extension InventoryValidator {
 
     private mutating func checkIdentityFile(_ path: Located<String>, field: String) {
         guard options.checkFiles, !options.fileExists(path.value) else { return }
-        error(at: path.location, "\(field): identity file \(path.value) does not exist",
-              fix: "correct the path (relative paths start at the current directory), or create a key with `ssh-keygen -t ed25519 -f \(path.value)`")
+        let create = "correct the path (relative paths start at the current directory), or create a key with `ssh-keygen -t ed25519 -f \(path.value)`"
+        switch options.missingIdentityFile {
+        case .error:
+            error(at: path.location, "\(field): identity file \(path.value) does not exist", fix: create)
+        case .warning:
+            warning(at: path.location,
+                    "\(field): identity file \(path.value) does not exist on this machine; commands that connect to the hosts refuse it",
+                    fix: "before connecting from here, copy the key to \(path.value), " + create)
+        }
     }
 
     private mutating func checkPort(_ port: Located<String>, field: String) -> Int? {

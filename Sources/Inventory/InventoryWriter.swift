@@ -33,6 +33,7 @@ public enum InventoryWriter {
         }
         clusterFields.append(("ntpServers", .list(cluster.ntpServers.map(OutputTree.string), flow: true)))
         clusterFields.append(("registryMirrors", .list(cluster.registryMirrors.map(OutputTree.string), flow: true)))
+        clusterFields.append(("kubeletExtraArgs", flagTree(cluster.kubeletExtraArgs)))
         let hosts = inventory.hosts.map { host -> OutputTree in
             var fields: [(String, OutputTree)] = [("name", .string(host.name)), ("address", .string(host.address))]
             // A host name in `address` is only the default, never a valid explicit internalAddress:
@@ -42,6 +43,7 @@ public enum InventoryWriter {
             }
             fields.append(("roles", .list(host.roles.map { .string($0.rawValue) }, flow: true)))
             fields.append(("ssh", sshTree(host.ssh)))
+            if !host.kubeletExtraArgs.isEmpty { fields.append(("kubeletExtraArgs", flagTree(host.kubeletExtraArgs))) }
             return .map(fields)
         }
         return .map([
@@ -50,6 +52,11 @@ public enum InventoryWriter {
             ("cluster", .map(clusterFields)),
             ("hosts", .list(hosts)),
         ])
+    }
+
+    /// Flags sorted by name, values always strings (`"false"`, `""`), so they read back unchanged.
+    private static func flagTree(_ flags: [String: String]) -> OutputTree {
+        .map(flags.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })
     }
 
     private static func sshTree(_ ssh: SSHSettings) -> OutputTree {

@@ -60,6 +60,7 @@ struct YAMLInventoryReader {
             case "firewall": cluster.firewall = string(field.value, path: path)
             case "ntpServers": cluster.ntpServers = stringList(field.value, path: path)
             case "registryMirrors": cluster.registryMirrors = stringList(field.value, path: path)
+            case "kubeletExtraArgs": cluster.kubeletExtraArgs = flagMap(field.value, path: path)
             case "networking":
                 for item in mapping(field.value, path: path, allowed: InventorySchema.networking) ?? [] {
                     let itemPath = "\(path).\(item.key)"
@@ -148,6 +149,7 @@ struct YAMLInventoryReader {
                     host.rolesLocation = field.keyLocation
                     host.roles = stringList(field.value, path: fieldPath) ?? []
                 case "ssh": host.ssh = readSSH(field.value, path: "\(path).ssh", isHostBlock: true)
+                case "kubeletExtraArgs": host.kubeletExtraArgs = flagMap(field.value, path: fieldPath)
                 default: break
                 }
             }
@@ -242,6 +244,36 @@ struct YAMLInventoryReader {
                                      "\(path) must be a list, found \(describe(node))", fix: "write `[a, b]` or one `- item` per line"))
             return nil
         }
+    }
+
+    /// `kubeletExtraArgs:`: flag name → value, any names (the validator checks them). A plain null value
+    /// (`flag:` or `flag: null`) is the empty string, as kubeadm reads it into its `map[string]string`.
+    private mutating func flagMap(_ node: Node, path: String) -> [KubeletArgDocument]? {
+        if node.null != nil { return nil }
+        let example = "write one `flag: value` per line, the flag without dashes, e.g. `cgroups-per-qos: \"false\"`"
+        guard case .mapping(let mapping) = node else {
+            diagnostics.append(.init(.error, at: location(of: node, default: start),
+                                     "\(path) must be a mapping of kubelet flag names to values, found \(describe(node))", fix: example))
+            return nil
+        }
+        var args: [KubeletArgDocument] = []
+        for (keyNode, valueNode) in mapping {
+            let keyLocation = location(of: keyNode, default: location(of: node, default: start))
+            guard case .scalar(let key) = keyNode else {
+                diagnostics.append(.init(.error, at: keyLocation, "\(path) has a key that is \(describe(keyNode)), not a flag name", fix: example))
+                continue
+            }
+            guard case .scalar(let value) = valueNode else {
+                diagnostics.append(.init(.error, at: location(of: valueNode, default: keyLocation),
+                                         "\(path).\(key.string.prefix(80)) must be a single value, found \(describe(valueNode))",
+                                         fix: "write the flag's value as one string; kubelet lists are comma-separated, e.g. `node-labels: \"a=b,c=d\"`"))
+                continue
+            }
+            let text = value.style == .plain && valueNode.null != nil ? "" : value.string
+            args.append(KubeletArgDocument(name: Located(key.string, at: keyLocation),
+                                           value: Located(text, at: location(of: valueNode, default: keyLocation))))
+        }
+        return args
     }
 
     // MARK: Helpers

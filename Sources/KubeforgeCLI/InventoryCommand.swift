@@ -19,7 +19,8 @@ struct InventoryCommand: ParsableCommand {
         var inventory: String
 
         func run() throws {
-            let result = InventoryLoader.check(path: inventory)
+            // It reads the inventory without connecting: a key missing on this machine is a warning here.
+            let result = InventoryLoader.check(path: inventory, options: .readOnly)
             for diagnostic in result.diagnostics { print(diagnostic) }
             let errors = result.diagnostics.errors.count
             let warnings = result.diagnostics.warnings.count
@@ -46,7 +47,7 @@ struct InventoryCommand: ParsableCommand {
         func run() throws {
             let loaded: LoadedInventory
             do {
-                loaded = try InventoryLoader.load(path: inventory)
+                loaded = try InventoryLoader.load(path: inventory, options: .readOnly)
             } catch let error as InventoryLoadError {
                 printError(error.description)
                 throw ExitCode(2)

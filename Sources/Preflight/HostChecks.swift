@@ -10,7 +10,7 @@ public enum HostChecks {
             numCPU(target, facts), memory(target, facts), diskSpace(facts), swap(facts), selinux(facts),
             firewall(target, facts), ipForward(facts), bridgeNetfilter(target, facts, ipv6: false),
             bridgeNetfilter(target, facts, ipv6: true), kernelModules(facts), systemVerification(facts),
-            timeSync(facts), hostname(facts),
+            timeSync(facts), hostname(facts), kubeletVersion(target, facts), kubeletService(target, facts),
         ]
         results += ports(target, facts)
         results += fileAvailable(target, facts)

@@ -70,6 +70,21 @@ public struct HostFacts: Sendable, Equatable {
     public var runtimeProxy: ProxySettings
     public var runtimes: [RuntimeFacts]
     public var kubeletCgroupDriver: String?
+    /// `kubelet --version` (`Kubernetes v1.28.7`); nil when no kubelet is on PATH.
+    public var kubeletVersion: CommandOutput?
+    /// `systemctl is-enabled kubelet.service` (`enabled`, `disabled`, `masked`, … `not-found`); nil without systemd.
+    public var kubeletUnit: CommandOutput?
+
+    /// What a command the probe ran printed (stdout and stderr) and its exit status.
+    public struct CommandOutput: Sendable, Equatable {
+        public var text: String
+        public var exitStatus: Int
+
+        public init(text: String, exitStatus: Int) {
+            self.text = text
+            self.exitStatus = exitStatus
+        }
+    }
 
     public static let unitsAsked = ["firewalld", "ufw", "containerd", "crio", "docker", "chronyd", "chrony", "ntpd",
                                     "ntp", "systemd-timesyncd", "kubelet"]
@@ -178,6 +193,8 @@ public struct HostFacts: Sendable, Equatable {
                 .map { $0.dropFirst("cgroupDriver:".count).trimmingCharacters(in: .whitespaces) }
         }
         runtimes = Self.runtimes(sections: sections, existing: existingPaths)
+        kubeletVersion = sections["kubelet-version"].map { CommandOutput(text: $0.text, exitStatus: $0.exitStatus ?? 0) }
+        kubeletUnit = sections["kubelet-enabled"].map { CommandOutput(text: $0.text, exitStatus: $0.exitStatus ?? 0) }
     }
 
     // MARK: derived facts

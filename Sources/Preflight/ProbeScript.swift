@@ -92,8 +92,10 @@ for b in conntrack ip iptables mount nsenter ebtables ethtool socat tc touch cri
     systemctl timedatectl chronyc ntpq firewall-cmd ufw docker; do
     printf '%s=' "$b"; command -v "$b" 2>/dev/null || echo
 done
+if command -v kubelet >/dev/null 2>&1; then r kubelet-version kubelet --version; fi
 if [ -d /run/systemd/system ]; then
     s units; systemctl is-active firewalld ufw containerd crio docker chronyd chrony ntpd ntp systemd-timesyncd kubelet 2>/dev/null
+    r kubelet-enabled systemctl is-enabled kubelet.service
 fi
 if command -v chronyc >/dev/null 2>&1; then r chronyc chronyc -n tracking; fi
 if command -v ntpq >/dev/null 2>&1; then r ntpq ntpq -pn; fi

@@ -56,6 +56,7 @@ import Testing
         #expect(inventory.hosts.map(\.name) == ["k8s-master", "k8s-node1", "k8s-node2"])
         #expect(inventory.hosts.map(\.address) == ["10.213.0.11", "10.213.0.12", "10.213.0.13"])
         #expect(inventory.hosts.map(\.roles) == [[.controlPlane, .etcd], [.worker], [.worker]])
+        #expect(inventory.cluster.kubeletExtraArgs == ["cgroups-per-qos": "false", "enforce-node-allocatable": ""])
         for host in inventory.hosts {
             #expect(host.ssh.user == "root")
             #expect(host.ssh.identityFile == lab.appendingPathComponent("id_ed25519").path)
@@ -71,11 +72,11 @@ import Testing
         #expect(throws: InventoryLoadError.self) { try InventoryLoader.load(path: TestSupport.fixture("lab.yaml"), options: options) }
         let result = InventoryLoader.check(path: TestSupport.fixture("lab.yaml"), options: options)
         let missing = result.diagnostic(containing: "ssh.identityFile: identity file \(directory.path)/.lab/id_ed25519 does not exist")
-        #expect(missing?.location.line == 12)
+        #expect(missing?.location.line == 15)
         #expect(missing?.location.file.hasSuffix("lab.yaml") == true)
         // strict with no known_hosts: a warning, once, at the knownHostsFile line.
         let knownHosts = result.diagnostics.filter { $0.message.contains("known hosts file") }
-        #expect(knownHosts.map(\.location.line) == [13])
+        #expect(knownHosts.map(\.location.line) == [16])
     }
 
     @Test func loadErrorListsEveryProblemWithFileAndLine() {

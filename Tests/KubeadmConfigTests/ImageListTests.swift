@@ -30,6 +30,12 @@ struct ImageListTests {
         ])
     }
 
+    /// What upstream kubeadm v1.28.7 lists (and writes into etcd.yaml): etcd follows the patch release.
+    @Test func etcdImageIsThePatchReleases() throws {
+        let config = KubeadmConfiguration(kubernetesVersion: try KubernetesVersion(parsing: "v1.28.7"))
+        #expect(ImageList.images(for: config.clusterConfiguration).last == "registry.k8s.io/etcd:3.5.10-0")
+    }
+
     @Test func disabledAddonsExternalEtcdAndOverrides() {
         var c = ClusterConfiguration()
         c.proxy.disabled = true

@@ -62,6 +62,8 @@ public struct UpPlan: Sendable {
         config.clusterConfiguration.networking.dnsDomain = clusterConfig.networking.dnsDomain
         config.clusterConfiguration.apiServer.certSANs = apiServerSANs
         config.initConfiguration.nodeRegistration.name = host.name
+        config.initConfiguration.nodeRegistration.kubeletExtraArgs = clusterConfig.kubeletExtraArgs(for: host)
+            .sorted { $0.key < $1.key }.map { Arg($0.key, $0.value) }
         config.initConfiguration.localAPIEndpoint.advertiseAddress = host.internalAddress
         return config
     }
