@@ -10,23 +10,31 @@ struct InitCommand: AsyncParsableCommand {
         Phases, in order: \(InitWorkflow.phases.map(\.name).joined(separator: ", ")). --skip-phases takes their names \
         (and addon/coredns, addon/kube-proxy). Exits 1 when a phase fails, 2 on bad input.
         """,
-        subcommands: [PhaseCommand.self]
+        subcommands: [Workflow.self, PhaseCommand.self],
+        defaultSubcommand: Workflow.self
     )
 
-    @OptionGroup var workflow: InitWorkflowOptions
+    /// `kubeforge init [flags]` itself. A subcommand of its own (the default one) so that its flags never
+    /// capture those of `init phase …` (ArgumentParser gives an option to the first command that declares it).
+    struct Workflow: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "run", abstract: "Run every init phase (the default).",
+                                                        shouldDisplay: false)
 
-    @Option(help: "Phases to skip, comma separated (kubeadm's names).")
-    var skipPhases: [String] = []
+        @OptionGroup var workflow: InitWorkflowOptions
 
-    func run() async throws {
-        let skip = Set(skipPhases.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } })
-        let known = Set(InitWorkflow.phases.map(\.name) + ["addon/coredns", "addon/kube-proxy"])
-        if let unknown = skip.subtracting(known).sorted().first {
-            throw ConfigInput.badInput("--skip-phases: unknown phase '\(unknown)'; phases: \(InitWorkflow.phases.map(\.name).joined(separator: ", "))")
-        }
-        try await workflow.run { workflow in
-            let fromConfig = Set(workflow.config.initConfiguration.skipPhases)
-            try await workflow.run(skipping: skip.isEmpty ? fromConfig : skip)
+        @Option(help: "Phases to skip, comma separated (kubeadm's names).")
+        var skipPhases: [String] = []
+
+        func run() async throws {
+            let skip = Set(skipPhases.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } })
+            let known = Set(InitWorkflow.phases.map(\.name) + ["addon/coredns", "addon/kube-proxy"])
+            if let unknown = skip.subtracting(known).sorted().first {
+                throw ConfigInput.badInput("--skip-phases: unknown phase '\(unknown)'; phases: \(InitWorkflow.phases.map(\.name).joined(separator: ", "))")
+            }
+            try await workflow.run { workflow in
+                let fromConfig = Set(workflow.config.initConfiguration.skipPhases)
+                try await workflow.run(skipping: skip.isEmpty ? fromConfig : skip)
+            }
         }
     }
 

@@ -69,11 +69,10 @@ struct HealthCheckTests {
     @Test func missingToolFailsAtOnce() async throws {
         let check = HealthCheck(component: "demo", unit: "kubeforge-no-such-unit.service", endpoint: "demo",
                                 probe: .command("kubeforge-no-such-tool --health") { _ in "unhealthy" })
-        let waiter = HealthWaiter(timeout: .seconds(30), interval: .milliseconds(100))
-        let clock = ContinuousClock()
-        let start = clock.now
+        let waiter = HealthWaiter(timeout: .seconds(120), interval: .milliseconds(100))
         let error = await #expect(throws: HealthCheckFailure.self) { try await waiter.wait(for: check, on: LocalHost()) }
-        #expect(clock.now - start < .seconds(5))
+        // Given up on the first probe, not at the deadline (generous: the machine may be busy).
+        #expect((error?.waited ?? .seconds(999)) < .seconds(30))
         #expect(error?.lastProbe.contains("exit 127") == true)
     }
 

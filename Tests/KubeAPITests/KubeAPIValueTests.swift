@@ -105,7 +105,7 @@ struct KubeAPIValueTests {
         }
         #expect(forbidden.value == 1 && clock.now - start < .milliseconds(100), "a 403 fails at once")
         let flaky = Counter()
-        let value = try await retry.run("get nodes b") {
+        let value = try await KubeRetry(timeout: .seconds(30), interval: .milliseconds(20)).run("get nodes b") {
             flaky.add()
             if flaky.value < 3 { throw KubeAPIError.transport(request: "get nodes b", endpoint: "x", reason: "connection refused") }
             return 42
