@@ -134,7 +134,7 @@ let package = Package(
             path: "Tests/ClusterTestSupport"
         ),
         .testTarget(name: "BootstrapTests", dependencies: ["KubeTypes", "KubeadmConfig", "LabSupport", "Bootstrap", "Remote", "SSH", "Inventory", "Preflight", "KubeAPI", "PKI", "Templates", "ClusterTestSupport", "KubeAPITestServer"]),
-        .testTarget(name: "KubeforgeCLITests", dependencies: ["LabSupport", "KubeforgeCLI"]),
+        .testTarget(name: "KubeforgeCLITests", dependencies: ["LabSupport", "KubeforgeCLI", "ClusterTestSupport", "KubeAPITestServer"]),
         .testTarget(name: "KubeAPITests", dependencies: ["KubeAPI", "KubeAPITestServer", "PKI", "Remote", "ClusterTestSupport", "Bootstrap"]),
         // The stand-in kube-apiserver's own tests: real TLS, async-http-client, certificates from PKI.
         .testTarget(

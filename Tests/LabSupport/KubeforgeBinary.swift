@@ -44,4 +44,14 @@ public enum KubeforgeBinary {
         return Outcome(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
                        stderr: String(decoding: errData, as: UTF8.self))
     }
+
+    /// `run` on a thread of its own, so the caller's cooperative thread stays free (an in-process server the
+    /// command talks to, such as the stand-in kube-apiserver, needs those threads to answer).
+    public static func run(_ arguments: [String], in directory: String? = nil) async throws -> Outcome {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try run(arguments, in: directory) as Outcome })
+            }
+        }
+    }
 }
