@@ -130,7 +130,12 @@ let package = Package(
         // Test support only: a throwaway cluster (kubeforge's certificate tree) served by the stand-in kube-apiserver.
         .target(
             name: "ClusterTestSupport",
-            dependencies: ["Bootstrap", "KubeAPI", "KubeAPITestServer", "KubeadmConfig", "KubeTypes", "PKI", "Remote"],
+            dependencies: [
+                "Bootstrap", "KubeAPI", "KubeAPITestServer", "KubeadmConfig", "KubeTypes", "PKI", "Remote",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ],
             path: "Tests/ClusterTestSupport"
         ),
         .testTarget(name: "BootstrapTests", dependencies: ["KubeTypes", "KubeadmConfig", "LabSupport", "Bootstrap", "Remote", "SSH", "Inventory", "Preflight", "KubeAPI", "PKI", "Templates", "ClusterTestSupport", "KubeAPITestServer"]),
