@@ -172,15 +172,16 @@ extension APIServerCore {
         return try commitUpdate(object, old: old, info, resource)
     }
 
-    /// The registry's update after decoding: the resourceVersion precondition, the strategy's rules, and no write
-    /// (nor new resourceVersion) when nothing changed.
+    /// The registry's update after decoding: the resourceVersion precondition (none, or "0", is an unconditional
+    /// update, which every resource here allows), the strategy's rules, and no write (nor new resourceVersion)
+    /// when nothing changed.
     func commitUpdate(_ updated: ServerJSON, old: ServerJSON, _ info: RequestInfo, _ resource: Resource)
         throws(APIError) -> (Int, ServerJSON)
     {
         var object = updated
         let given = object[path: ["metadata", "resourceVersion"]]?.stringValue ?? ""
         let current = old[path: ["metadata", "resourceVersion"]]?.stringValue ?? ""
-        if !given.isEmpty, given != current { throw .conflict(resource, info.name, APIError.staleObject) }
+        if !given.isEmpty, given != "0", given != current { throw .conflict(resource, info.name, APIError.staleObject) }
         object[path: ["metadata", "resourceVersion"]] = .string(current)
         try admitUpdate(&object, old: old, resource, subresource: info.subresource)
         if object == old || Self.isDryRun(info) { return (200, object) }

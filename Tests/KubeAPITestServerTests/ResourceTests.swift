@@ -110,6 +110,25 @@ import Testing
         }
     }
 
+    /// kubeadm re-running a phase: every object updated unconditionally as it was created writes nothing.
+    @Test(arguments: ["upload-config", "bootstrap-token", "addon"])
+    func updatesThatChangeNothingWriteNothing(_ phase: String) async throws {
+        try await withServer { server, client in
+            let admin = try client(.admin)
+            let creates = try Capture.requests(phase).filter { $0.verb == "create" }
+            for request in creates { _ = try await admin.post(request.requestURI, try #require(request.requestObject)) }
+            let written = await server.resourceVersion()
+            for request in creates {
+                let object = try #require(request.requestObject)
+                let name = try #require(object[path: ["metadata", "name"]]?.stringValue)
+                let path = String(request.requestURI.prefix { $0 != "?" }) + "/" + name
+                let reply = try await admin.put(path, object)
+                #expect(reply.code == 200, "\(path): \(reply.text)")
+            }
+            #expect(await server.resourceVersion() == written)
+        }
+    }
+
     @Test func anRBACUpdateOfAMissingObjectCreatesIt() async throws {
         try await withServer { _, client in
             let role = try #require(try Capture.requests("upload-config")[1].requestObject)
