@@ -48,17 +48,19 @@ extension APIServerCore {
             key.resource == resource && (filter.namespace.map { $0 == key.namespace } ?? true) && filter.matches(object)
         }.sorted { $0.key < $1.key }
         if let token = info.query["continue"], !token.isEmpty {
-            guard let data = Data(base64Encoded: token), let last = String(data: data, encoding: .utf8) else {
+            guard let data = Base64URL.decode(token), let last = String(data: data, encoding: .utf8) else {
                 throw .badRequest("continue key is not valid: illegal base64 data at input byte 0")
             }
-            items = items.filter { "\($0.key.namespace)/\($0.key.name)" > last }
+            let parts = last.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+            let after = ObjectKey(resource: resource, namespace: parts[0], name: parts.count > 1 ? parts[1] : "")
+            items = items.filter { $0.key > after }
         }
         var metadata: [String: ServerJSON] = ["resourceVersion": .string(String(store.resourceVersion))]
         if let limit = info.query["limit"].flatMap(Int.init), limit > 0, items.count > limit {
             metadata["remainingItemCount"] = .int(Int64(items.count - limit))
             items = Array(items.prefix(limit))
             if let last = items.last?.key {
-                metadata["continue"] = .string(Data("\(last.namespace)/\(last.name)".utf8).base64EncodedString())
+                metadata["continue"] = .string(Base64URL.encode(Data("\(last.namespace)/\(last.name)".utf8)))
             }
         }
         let listed = items.map { _, object -> ServerJSON in
@@ -190,6 +192,9 @@ extension APIServerCore {
         return (200, event.object)
     }
 
+    /// DELETE answers the Success Status, honouring DeleteOptions' uid and resourceVersion preconditions. A
+    /// namespace goes at once with what it holds (kube-apiserver answers with the Terminating Namespace and its
+    /// namespace controller empties it later).
     func delete(_ info: RequestInfo, _ request: HTTPRequest, _ resource: Resource) throws(APIError) -> ServerJSON {
         let object = try existing(resource, info)
         let uid = object[path: ["metadata", "uid"]]?.stringValue ?? ""

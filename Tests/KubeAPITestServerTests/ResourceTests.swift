@@ -69,6 +69,21 @@ import Testing
         }
     }
 
+    @Test func listsPageWithLimitAndContinue() async throws {
+        try await withServer { server, client in
+            for name in ["a", "b", "c"] { try await server.put(Self.configMap(name)) }
+            let admin = try client(.admin)
+            let first = try await admin.get(Self.configMaps + "?limit=2")
+            let names = { (reply: Reply) in reply.json?["items"]?.arrayValue?.compactMap { $0[path: ["metadata", "name"]]?.stringValue } }
+            #expect(names(first) == ["a", "b"])
+            #expect(first.json?[path: ["metadata", "remainingItemCount"]] == 1)
+            let token = try #require(first.json?[path: ["metadata", "continue"]]?.stringValue)
+            let rest = try await admin.get(Self.configMaps + "?limit=2&continue=" + token)
+            #expect(names(rest) == ["c"])
+            #expect(rest.json?[path: ["metadata", "continue"]] == nil)
+        }
+    }
+
     @Test func createConflictsUpdateAndDeleteAnswerWithStatus() async throws {
         try await withServer { server, client in
             let admin = try client(.admin)
