@@ -3,17 +3,24 @@
 import Foundation
 
 extension APIServerCore {
-    func serve(_ info: RequestInfo, _ request: HTTPRequest, user: UserInfo) throws(APIError) -> (Int, ServerJSON) {
+    /// The resource a request names, at a scope kube-apiserver serves it: cluster-scoped ones without a
+    /// namespace, namespaced ones in one (or across all, for list and watch).
+    func servedResource(_ info: RequestInfo) throws(APIError) -> Resource {
         guard let resource = info.resource else { throw .unknownResource }
         if !resource.isNamespaced, !info.namespace.isEmpty, resource != .namespaces { throw .unknownResource }
         if resource.isNamespaced, info.namespace.isEmpty {
-            // Namespaced resources are served across namespaces for list and watch only.
-            guard info.name.isEmpty || info.verb == "list" else { throw .unknownResource }
-            guard info.verb == "list" else { throw .methodNotAllowed }
+            let collection = info.verb == "list" || info.verb == "watch"
+            guard info.name.isEmpty || collection else { throw .unknownResource }
+            guard collection else { throw .methodNotAllowed }
         }
         if !info.subresource.isEmpty, !["get", "update", "patch"].contains(info.verb) { throw .methodNotAllowed }
+        return resource
+    }
+
+    func serve(_ info: RequestInfo, _ request: HTTPRequest, user: UserInfo) throws(APIError) -> (Int, ServerJSON) {
+        let resource = try servedResource(info)
         switch info.verb {
-        case "get": return (200, try get(info, resource))
+        case "get": return (200, try existing(resource, info))
         case "list": return (200, try list(info, resource))
         case "create": return try create(info, request, resource, user: user)
         case "update": return try update(info, request, resource, user: user)
@@ -35,10 +42,6 @@ extension APIServerCore {
     static func isDryRun(_ info: RequestInfo) -> Bool { info.query["dryRun"] == "All" }
 
     // MARK: Reads
-
-    func get(_ info: RequestInfo, _ resource: Resource) throws(APIError) -> ServerJSON {
-        try existing(resource, info)
-    }
 
     /// A `<Kind>List` of the selected objects in key order, items without kind and apiVersion, with `limit` and
     /// `continue` paging.
@@ -83,7 +86,7 @@ extension APIServerCore {
     /// `?watch=true`: from no or zero resourceVersion, ADDED for every selected object, else the changes after
     /// the given one; then each change as it commits, until `timeoutSeconds` (1800 s when not given).
     func watch(_ info: RequestInfo) throws(APIError) -> WatchSession {
-        guard let resource = info.resource, info.subresource.isEmpty else { throw .unknownResource }
+        let resource = try servedResource(info)
         let filter = try watchFilter(info, resource)
         let (events, continuation) = AsyncStream.makeStream(of: ServerJSON.self)
         let from = info.query["resourceVersion"] ?? ""
