@@ -120,7 +120,7 @@ public final class TestAPIServer: Sendable {
     /// absent, the next resourceVersion. Watches and controllers see the change. Returns the stored object.
     @discardableResult
     public func put(_ object: ServerJSON) async throws -> ServerJSON {
-        try await core.put(object)
+        try await core.seed(object)
     }
 
     /// The stored object, as a GET would return it; `namespace` is ignored for cluster-scoped resources.
@@ -194,10 +194,6 @@ public func withTestAPIServer<Result: Sendable>(
 }
 
 extension APIServerCore {
-    func put(_ object: ServerJSON) throws -> ServerJSON {
-        try seed(object)
-    }
-
     /// Stores an object with the server-set fields filled in, bypassing admission.
     @discardableResult
     func seed(_ object: ServerJSON) throws -> ServerJSON {
