@@ -9,7 +9,8 @@ import NIOSSL
 public enum TestAPIServerInfo {
     public static let version = "v1.28.7"
 
-    /// `/version`'s answer. The capture's user agents show only the build's short commit (`kubernetes/9258ab6`).
+    /// `/version`'s answer: major, minor and gitVersion as v1.28.7's; the capture shows no more of the build than
+    /// the short commit in its user agents (`kubernetes/9258ab6`), so the other fields are placeholders.
     static let versionJSON: ServerJSON = [
         "major": "1", "minor": "28", "gitVersion": .string(version), "gitCommit": "9258ab6",
         "gitTreeState": "clean", "buildDate": "2024-02-14T10:32:40Z", "goVersion": "go1.21.7", "compiler": "gc",
