@@ -4,18 +4,11 @@ import Foundation
 import X509
 
 /// Who made a request, as kube-apiserver's authenticators report it.
-public struct UserInfo: Sendable, Hashable, CustomStringConvertible {
-    public let name: String
-    public let groups: [String]
+struct UserInfo: Sendable, Hashable {
+    let name: String
+    let groups: [String]
 
-    public init(name: String, groups: [String]) {
-        self.name = name
-        self.groups = groups
-    }
-
-    public static let anonymous = UserInfo(name: "system:anonymous", groups: ["system:unauthenticated"])
-
-    public var description: String { "\(name) \(groups)" }
+    static let anonymous = UserInfo(name: "system:anonymous", groups: ["system:unauthenticated"])
 }
 
 /// The subject of a client certificate the TLS layer verified against the client CA.

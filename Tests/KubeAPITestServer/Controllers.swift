@@ -69,15 +69,24 @@ enum BootstrapSigner {
 
     /// `<b64url(header)>..<b64url(HMAC-SHA256)>` with the header exactly `{"alg":"HS256","kid":"<id>"}`.
     static func detachedJWS(_ content: String, tokenID: String, tokenSecret: String) -> String {
-        let header = base64URL(Data("{\"alg\":\"HS256\",\"kid\":\"\(tokenID)\"}".utf8))
-        let payload = base64URL(Data(content.utf8))
+        let header = Base64URL.encode(Data("{\"alg\":\"HS256\",\"kid\":\"\(tokenID)\"}".utf8))
+        let payload = Base64URL.encode(Data(content.utf8))
         let mac = HMAC<SHA256>.authenticationCode(for: Data("\(header).\(payload)".utf8),
                                                   using: SymmetricKey(data: Data(tokenSecret.utf8)))
-        return "\(header)..\(base64URL(Data(mac)))"
+        return "\(header)..\(Base64URL.encode(Data(mac)))"
     }
 
-    static func base64URL(_ data: Data) -> String {
+}
+
+/// Unpadded base64url (RFC 4648 §5), as JWS and kube-apiserver's continue tokens use it.
+enum Base64URL {
+    static func encode(_ data: Data) -> String {
         data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
             .replacingOccurrences(of: "=", with: "")
+    }
+
+    static func decode(_ text: String) -> Data? {
+        let base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        return Data(base64Encoded: base64 + String(repeating: "=", count: (4 - base64.count % 4) % 4))
     }
 }

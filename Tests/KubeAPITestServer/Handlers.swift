@@ -3,17 +3,24 @@
 import Foundation
 
 extension APIServerCore {
-    func serve(_ info: RequestInfo, _ request: HTTPRequest, user: UserInfo) throws(APIError) -> (Int, ServerJSON) {
+    /// The resource a request names, at a scope kube-apiserver serves it: cluster-scoped ones without a
+    /// namespace, namespaced ones in one (or across all, for list and watch).
+    func servedResource(_ info: RequestInfo) throws(APIError) -> Resource {
         guard let resource = info.resource else { throw .unknownResource }
         if !resource.isNamespaced, !info.namespace.isEmpty, resource != .namespaces { throw .unknownResource }
         if resource.isNamespaced, info.namespace.isEmpty {
-            // Namespaced resources are served across namespaces for list and watch only.
-            guard info.name.isEmpty || info.verb == "list" else { throw .unknownResource }
-            guard info.verb == "list" else { throw .methodNotAllowed }
+            let collection = info.verb == "list" || info.verb == "watch"
+            guard info.name.isEmpty || collection else { throw .unknownResource }
+            guard collection else { throw .methodNotAllowed }
         }
         if !info.subresource.isEmpty, !["get", "update", "patch"].contains(info.verb) { throw .methodNotAllowed }
+        return resource
+    }
+
+    func serve(_ info: RequestInfo, _ request: HTTPRequest, user: UserInfo) throws(APIError) -> (Int, ServerJSON) {
+        let resource = try servedResource(info)
         switch info.verb {
-        case "get": return (200, try get(info, resource))
+        case "get": return (200, try existing(resource, info))
         case "list": return (200, try list(info, resource))
         case "create": return try create(info, request, resource, user: user)
         case "update": return try update(info, request, resource, user: user)
@@ -36,10 +43,6 @@ extension APIServerCore {
 
     // MARK: Reads
 
-    func get(_ info: RequestInfo, _ resource: Resource) throws(APIError) -> ServerJSON {
-        try existing(resource, info)
-    }
-
     /// A `<Kind>List` of the selected objects in key order, items without kind and apiVersion, with `limit` and
     /// `continue` paging.
     func list(_ info: RequestInfo, _ resource: Resource) throws(APIError) -> ServerJSON {
@@ -48,17 +51,19 @@ extension APIServerCore {
             key.resource == resource && (filter.namespace.map { $0 == key.namespace } ?? true) && filter.matches(object)
         }.sorted { $0.key < $1.key }
         if let token = info.query["continue"], !token.isEmpty {
-            guard let data = Data(base64Encoded: token), let last = String(data: data, encoding: .utf8) else {
+            guard let data = Base64URL.decode(token), let last = String(data: data, encoding: .utf8) else {
                 throw .badRequest("continue key is not valid: illegal base64 data at input byte 0")
             }
-            items = items.filter { "\($0.key.namespace)/\($0.key.name)" > last }
+            let parts = last.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+            let after = ObjectKey(resource: resource, namespace: parts[0], name: parts.count > 1 ? parts[1] : "")
+            items = items.filter { $0.key > after }
         }
         var metadata: [String: ServerJSON] = ["resourceVersion": .string(String(store.resourceVersion))]
         if let limit = info.query["limit"].flatMap(Int.init), limit > 0, items.count > limit {
             metadata["remainingItemCount"] = .int(Int64(items.count - limit))
             items = Array(items.prefix(limit))
             if let last = items.last?.key {
-                metadata["continue"] = .string(Data("\(last.namespace)/\(last.name)".utf8).base64EncodedString())
+                metadata["continue"] = .string(Base64URL.encode(Data("\(last.namespace)/\(last.name)".utf8)))
             }
         }
         let listed = items.map { _, object -> ServerJSON in
@@ -81,7 +86,7 @@ extension APIServerCore {
     /// `?watch=true`: from no or zero resourceVersion, ADDED for every selected object, else the changes after
     /// the given one; then each change as it commits, until `timeoutSeconds` (1800 s when not given).
     func watch(_ info: RequestInfo) throws(APIError) -> WatchSession {
-        guard let resource = info.resource, info.subresource.isEmpty else { throw .unknownResource }
+        let resource = try servedResource(info)
         let filter = try watchFilter(info, resource)
         let (events, continuation) = AsyncStream.makeStream(of: ServerJSON.self)
         let from = info.query["resourceVersion"] ?? ""
@@ -172,15 +177,16 @@ extension APIServerCore {
         return try commitUpdate(object, old: old, info, resource)
     }
 
-    /// The registry's update after decoding: the resourceVersion precondition, the strategy's rules, and no write
-    /// (nor new resourceVersion) when nothing changed.
+    /// The registry's update after decoding: the resourceVersion precondition (none, or "0", is an unconditional
+    /// update, which every resource here allows), the strategy's rules, and no write (nor new resourceVersion)
+    /// when nothing changed.
     func commitUpdate(_ updated: ServerJSON, old: ServerJSON, _ info: RequestInfo, _ resource: Resource)
         throws(APIError) -> (Int, ServerJSON)
     {
         var object = updated
         let given = object[path: ["metadata", "resourceVersion"]]?.stringValue ?? ""
         let current = old[path: ["metadata", "resourceVersion"]]?.stringValue ?? ""
-        if !given.isEmpty, given != current { throw .conflict(resource, info.name, APIError.staleObject) }
+        if !given.isEmpty, given != "0", given != current { throw .conflict(resource, info.name, APIError.staleObject) }
         object[path: ["metadata", "resourceVersion"]] = .string(current)
         try admitUpdate(&object, old: old, resource, subresource: info.subresource)
         if object == old || Self.isDryRun(info) { return (200, object) }
@@ -189,6 +195,9 @@ extension APIServerCore {
         return (200, event.object)
     }
 
+    /// DELETE answers the Success Status, honouring DeleteOptions' uid and resourceVersion preconditions. A
+    /// namespace goes at once with what it holds (kube-apiserver answers with the Terminating Namespace and its
+    /// namespace controller empties it later).
     func delete(_ info: RequestInfo, _ request: HTTPRequest, _ resource: Resource) throws(APIError) -> ServerJSON {
         let object = try existing(resource, info)
         let uid = object[path: ["metadata", "uid"]]?.stringValue ?? ""

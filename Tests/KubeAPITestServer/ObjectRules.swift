@@ -118,10 +118,12 @@ extension APIServerCore {
             }
         case .services:
             try defaultService(&object, old: old)
-        case .daemonsets where object[path: ["spec", "template"]] != old[path: ["spec", "template"]]:
+        case .daemonsets:
+            // The annotation mirrors spec.templateGeneration, which only the server moves: +1 per template change.
             let annotation = ["metadata", "annotations", "deprecated.daemonset.template.generation"]
-            let generation = Int(old[path: annotation]?.stringValue ?? "") ?? 0
-            object[path: annotation] = .string(String(generation + 1))
+            let generation = Int(old[path: annotation]?.stringValue ?? "") ?? 1
+            let changed = object[path: ["spec", "template"]] != old[path: ["spec", "template"]]
+            object[path: annotation] = .string(String(changed ? generation + 1 : generation))
         case .certificatesigningrequests:
             stampConditions(&object, old: old)
         default:

@@ -13,7 +13,7 @@ struct ObjectKey: Hashable, Comparable, Sendable {
 }
 
 /// A watch event's type, as the watch stream spells it.
-public enum WatchEventType: String, Sendable {
+enum WatchEventType: String, Sendable {
     case added = "ADDED", modified = "MODIFIED", deleted = "DELETED", bookmark = "BOOKMARK"
 }
 

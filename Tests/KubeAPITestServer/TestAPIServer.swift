@@ -9,7 +9,8 @@ import NIOSSL
 public enum TestAPIServerInfo {
     public static let version = "v1.28.7"
 
-    /// `/version`'s answer. The capture's user agents show only the build's short commit (`kubernetes/9258ab6`).
+    /// `/version`'s answer: major, minor and gitVersion as v1.28.7's; the capture shows no more of the build than
+    /// the short commit in its user agents (`kubernetes/9258ab6`), so the other fields are placeholders.
     static let versionJSON: ServerJSON = [
         "major": "1", "minor": "28", "gitVersion": .string(version), "gitCommit": "9258ab6",
         "gitTreeState": "clean", "buildDate": "2024-02-14T10:32:40Z", "goVersion": "go1.21.7", "compiler": "gc",
@@ -120,7 +121,7 @@ public final class TestAPIServer: Sendable {
     /// absent, the next resourceVersion. Watches and controllers see the change. Returns the stored object.
     @discardableResult
     public func put(_ object: ServerJSON) async throws -> ServerJSON {
-        try await core.put(object)
+        try await core.seed(object)
     }
 
     /// The stored object, as a GET would return it; `namespace` is ignored for cluster-scoped resources.
@@ -194,10 +195,6 @@ public func withTestAPIServer<Result: Sendable>(
 }
 
 extension APIServerCore {
-    func put(_ object: ServerJSON) throws -> ServerJSON {
-        try seed(object)
-    }
-
     /// Stores an object with the server-set fields filled in, bypassing admission.
     @discardableResult
     func seed(_ object: ServerJSON) throws -> ServerJSON {

@@ -69,6 +69,21 @@ import Testing
         }
     }
 
+    @Test func listsPageWithLimitAndContinue() async throws {
+        try await withServer { server, client in
+            for name in ["a", "b", "c"] { try await server.put(Self.configMap(name)) }
+            let admin = try client(.admin)
+            let first = try await admin.get(Self.configMaps + "?limit=2")
+            let names = { (reply: Reply) in reply.json?["items"]?.arrayValue?.compactMap { $0[path: ["metadata", "name"]]?.stringValue } }
+            #expect(names(first) == ["a", "b"])
+            #expect(first.json?[path: ["metadata", "remainingItemCount"]] == 1)
+            let token = try #require(first.json?[path: ["metadata", "continue"]]?.stringValue)
+            let rest = try await admin.get(Self.configMaps + "?limit=2&continue=" + token)
+            #expect(names(rest) == ["c"])
+            #expect(rest.json?[path: ["metadata", "continue"]] == nil)
+        }
+    }
+
     @Test func createConflictsUpdateAndDeleteAnswerWithStatus() async throws {
         try await withServer { server, client in
             let admin = try client(.admin)
@@ -107,6 +122,25 @@ import Testing
             #expect(deleted.json?[path: ["details", "uid"]] == created.json?[path: ["metadata", "uid"]])
             #expect(try await admin.get(Self.configMaps + "/demo").code == 404)
             #expect(try await admin.delete(Self.configMaps + "/demo").code == 404)
+        }
+    }
+
+    /// kubeadm re-running a phase: every object updated unconditionally as it was created writes nothing.
+    @Test(arguments: ["upload-config", "bootstrap-token", "addon"])
+    func updatesThatChangeNothingWriteNothing(_ phase: String) async throws {
+        try await withServer { server, client in
+            let admin = try client(.admin)
+            let creates = try Capture.requests(phase).filter { $0.verb == "create" }
+            for request in creates { _ = try await admin.post(request.requestURI, try #require(request.requestObject)) }
+            let written = await server.resourceVersion()
+            for request in creates {
+                let object = try #require(request.requestObject)
+                let name = try #require(object[path: ["metadata", "name"]]?.stringValue)
+                let path = String(request.requestURI.prefix { $0 != "?" }) + "/" + name
+                let reply = try await admin.put(path, object)
+                #expect(reply.code == 200, "\(path): \(reply.text)")
+            }
+            #expect(await server.resourceVersion() == written)
         }
     }
 
