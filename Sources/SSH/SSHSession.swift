@@ -110,6 +110,21 @@ final class SSHSession {
         }
     }
 
+    /// Whether a packet is half-sent: until its sender finishes it, libssh2 refuses every other send.
+    var hasHalfSentPacket: Bool { libssh2_session_block_directions(raw) & LIBSSH2_SESSION_BLOCK_OUTBOUND != 0 }
+
+    /// Repeats `attempt` (true when its libssh2 call answered anything but EAGAIN) while it leaves a packet
+    /// half-sent, so the next caller (another channel, an operation) finds the session free. The retry
+    /// comes from the same call site: libssh2 knows its packet by the buffer's address.
+    func completingSend(_ attempt: () -> Bool) throws {
+        let deadline = Deadline.after(keepaliveInterval.map { $0 * 3 } ?? .seconds(30))
+        while !attempt(), hasHalfSentPacket {
+            if deadline.hasPassed { throw SSHError.connectionLost(host: host, reason: "the connection takes no more data") }
+            _ = try transport.wait(directions: libssh2_session_block_directions(raw),
+                                   milliseconds: min(deadline.remainingMilliseconds, 1000))
+        }
+    }
+
     /// Sends a keepalive when one is due, and gives up on a peer that has answered nothing for three intervals.
     private func keepAliveWhileWaiting(directions: Int32) throws {
         guard let keepaliveInterval else { return }
@@ -121,9 +136,10 @@ final class SSHSession {
         }
     }
 
-    /// Sends a keepalive if one is due and nothing is half-sent (used between operations).
+    /// Sends a keepalive if one is due, only when it can go out whole: libssh2 drops a keepalive's EAGAIN,
+    /// and a keepalive left half-sent would block every other send for good.
     func sendKeepalive() {
-        guard libssh2_session_block_directions(raw) & LIBSSH2_SESSION_BLOCK_OUTBOUND == 0 else { return }
+        guard !hasHalfSentPacket, transport.canTakeSmallPacket else { return }
         var next: Int32 = 0
         _ = libssh2_keepalive_send(raw, &next)
     }

@@ -10,6 +10,8 @@ protocol SessionTransport: AnyObject {
     /// Waits up to `milliseconds` until the session blocked in `directions` may make progress.
     /// Returns true when something happened (data or room to write), false on timeout.
     func wait(directions: Int32, milliseconds: Int) throws -> Bool
+    /// Whether a small packet (a keepalive) would go out whole right now.
+    var canTakeSmallPacket: Bool { get }
     /// Cuts the connection at once (no goodbye), from any thread.
     func abort()
 }
@@ -78,6 +80,11 @@ final class TCPTransport: SessionTransport {
         return ready != 0  // errors and hang-ups count as progress: the next libssh2 call reports them
     }
 
+    var canTakeSmallPacket: Bool {
+        var descriptor = pollfd(fd: handshakeSocket, events: Int16(POLLOUT), revents: 0)
+        return poll(&descriptor, 1, 0) == 1 && descriptor.revents == Int16(POLLOUT)
+    }
+
     func abort() { shutdown(handshakeSocket, Int32(SHUT_RDWR)) }
 }
 
@@ -111,21 +118,40 @@ final class TunnelTransport: SessionTransport {
         return try outer.transport.wait(directions: outerDirections, milliseconds: milliseconds)
     }
 
+    var canTakeSmallPacket: Bool {
+        !outer.hasHalfSentPacket && libssh2_channel_window_write_ex(channel, nil) >= 1024 && outer.transport.canTakeSmallPacket
+    }
+
     func abort() { outer.transport.abort() }
 
     fileprivate func send(_ buffer: UnsafeRawPointer, _ length: Int) -> Int {
-        let written = libssh2_channel_write_ex(channel, 0, buffer.assumingMemoryBound(to: CChar.self), length)
+        var written = 0
+        guard completingOuterPacket({
+            written = libssh2_channel_write_ex(channel, 0, buffer.assumingMemoryBound(to: CChar.self), length)
+            return written != Int(LIBSSH2_ERROR_EAGAIN)
+        }) else { return -Int(ECONNRESET) }
         if written > 0 { return written }
         if written == 0 || written == Int(LIBSSH2_ERROR_EAGAIN) { return -Int(EAGAIN) }
         return -Int(ECONNRESET)
     }
 
     fileprivate func receive(_ buffer: UnsafeMutableRawPointer, _ length: Int) -> Int {
-        let read = libssh2_channel_read_ex(channel, 0, buffer.assumingMemoryBound(to: CChar.self), length)
+        var read = 0
+        guard completingOuterPacket({  // a read may send a window adjust
+            read = libssh2_channel_read_ex(channel, 0, buffer.assumingMemoryBound(to: CChar.self), length)
+            return read != Int(LIBSSH2_ERROR_EAGAIN)
+        }) else { return -Int(ECONNRESET) }
         if read > 0 { return read }
         if read == Int(LIBSSH2_ERROR_EAGAIN) { return -Int(EAGAIN) }
         if read == 0 { return libssh2_channel_eof(channel) != 0 ? 0 : -Int(EAGAIN) }
         return -Int(ECONNRESET)
+    }
+
+    /// Finishes a packet the bastion's session half-sent before returning to ours: our next call may be a
+    /// different one (a read's window adjust, then a write), which libssh2 refuses mid-packet. False when
+    /// the bastion's connection takes nothing more.
+    private func completingOuterPacket(_ attempt: () -> Bool) -> Bool {
+        (try? outer.completingSend(attempt)) != nil
     }
 }
 
