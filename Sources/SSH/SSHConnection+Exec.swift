@@ -10,7 +10,7 @@ extension SSHConnection {
         var openedChannel: OpaquePointer?
         defer { if let openedChannel { release(openedChannel) } }
         do {
-            guard let channel = try session.callPointer(deadline: deadline, { kf_channel_open_session(session.raw) }) else {
+            guard let channel = try session.openChannel(deadline: deadline, { kf_channel_open_session(session.raw) }) else {
                 throw failure("opening a channel")
             }
             openedChannel = channel

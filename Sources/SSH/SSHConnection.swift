@@ -106,7 +106,7 @@ final class SSHConnection: @unchecked Sendable {  // invariant: used only on its
         let deadline = Deadline.after(target.connectTimeout)
         let channel: OpaquePointer?
         do {
-            channel = try session.callPointer(deadline: deadline) {
+            channel = try session.openChannel(deadline: deadline) {
                 kf_channel_direct_tcpip_ex(session.raw, target.address, Int32(target.port))
             }
         } catch is DeadlineExceeded {
@@ -158,7 +158,7 @@ final class SSHConnection: @unchecked Sendable {  // invariant: used only on its
     /// The connection's SFTP session, opened on first use and reused.
     func sftp(deadline: Deadline?) throws -> OpaquePointer {
         if let sftpHandle { return sftpHandle }
-        guard let handle = try session.callPointer(deadline: deadline, { libssh2_sftp_init(session.raw) }) else {
+        guard let handle = try session.openChannel(deadline: deadline, { libssh2_sftp_init(session.raw) }) else {
             throw failure("starting SFTP")
         }
         sftpHandle = handle

@@ -2,7 +2,7 @@ import Foundation
 import Remote
 
 /// A `Host` reached over SSH (libssh2): one connection per host, opened on first use (or `connect()`)
-/// and reused for every command and file transfer.
+/// and reused for every command, file transfer and forwarded port.
 ///
 /// Concurrency: libssh2 allows one thread per session, so the connection (and its bastion's) is touched
 /// only on this host's serial queue; async callers hop onto it with a continuation, which keeps Swift's
@@ -15,6 +15,8 @@ public final class SSHHost: Remote.Host, @unchecked Sendable {  // invariant: `c
     private var idleKeepalive: DispatchSourceTimer?
     /// The live transport, for cutting the connection from another thread (cancellation).
     private let abortHandle = AbortHandle()
+    /// Forwarded ports and their connections, riding on `connection` (queue only).
+    private lazy var forwarder = PortForwarder(queue: queue) { [unowned self] in try self.connectedNow() }
 
     public var name: String { configuration.name }
 
@@ -43,15 +45,18 @@ public final class SSHHost: Remote.Host, @unchecked Sendable {  // invariant: `c
         }
     }
 
-    /// Closes the connection (the next operation connects again).
+    /// Closes the connection and every forwarded port (the next operation connects again).
     public func disconnect() async {
-        _ = try? await onQueue {
+        let stopped = try? await onQueue {
+            let forwards = self.forwarder.removeAll()
             self.idleKeepalive?.cancel()
             self.idleKeepalive = nil
             self.connection?.close()
             self.connection = nil
             self.abortHandle.set(nil)
+            return forwards
         }
+        for forward in stopped ?? [] { await forward.listener.waitUntilReleased() }
     }
 
     public func run(_ command: String, stdin: Data?, timeout: Duration?) async throws -> CommandResult {
@@ -103,9 +108,23 @@ public final class SSHHost: Remote.Host, @unchecked Sendable {  // invariant: `c
         return RemoteScripts.parseStat(result.stdoutText)
     }
 
-    /// Port forwarding over this connection is being added (direct-tcpip channels); until then it says so.
+    /// Listens on 127.0.0.1 (a port the kernel picks) and forwards each connection over this host's
+    /// connection to `address:port` as the host sees it (`SSHPortForward`). Connects first, so an
+    /// unreachable host fails here.
     public func forwardPort(_ port: Int, on address: String) async throws -> any PortForward {
-        throw SSHError.configuration(host: name, reason: "forwarding port \(port) over SSH is not available yet")
+        guard (1...65_535).contains(port), !address.isEmpty else {
+            throw SSHError.configuration(host: name, reason: "cannot forward to '\(address)' port \(port): "
+                + "give an address and a port from 1 to 65535")
+        }
+        try await connect()
+        try Task.checkCancellation()
+        return try await onQueue { try self.forwarder.listen(host: self, address: address, port: port) }
+    }
+
+    /// Stops `forward` (`SSHPortForward.close`) and returns once its port is free.
+    func closeForward(_ forward: SSHPortForward) async {
+        _ = try? await onQueue { self.forwarder.remove(forward) }
+        await forward.listener.waitUntilReleased()
     }
 
     /// Cuts the connection at once from any thread; the operation in progress fails with connectionLost.
@@ -122,10 +141,10 @@ public final class SSHHost: Remote.Host, @unchecked Sendable {  // invariant: `c
         return try await withTaskCancellationHandler {
             try await onQueue {
                 let connection = try self.connectedNow()
+                defer { self.forwarder.pump() }  // libssh2 may hold forwarded data the operation read
                 do { return try body(connection) } catch {
                     if connection.isBroken || (error as? SSHError)?.isRetryable == true {
-                        self.connection = nil
-                        self.abortHandle.set(nil)
+                        self.dropConnection(because: error)
                     }
                     throw error
                 }
@@ -136,14 +155,24 @@ public final class SSHHost: Remote.Host, @unchecked Sendable {  // invariant: `c
     }
 
     /// The current connection, opening one if there is none. Call on the queue.
-    private func connectedNow() throws -> SSHConnection {
+    func connectedNow() throws -> SSHConnection {
         if let connection, !connection.isBroken { return connection }
-        connection = nil
+        dropConnection(because: nil)
         let fresh = try SSHConnection.open(configuration)
         connection = fresh
         abortHandle.set(fresh.session.transport)
+        forwarder.attach(fresh)
         startIdleKeepalive()
         return fresh
+    }
+
+    /// Forgets a broken connection; the forwarded connections riding on it are cut, with `error` (what
+    /// broke it) kept for their forwards' `lastFailure`. Call on the queue.
+    private func dropConnection(because error: (any Error)?) {
+        let failure = error.map { $0 as? SSHError ?? .connectionLost(host: name, reason: "\($0)") }
+        forwarder.detach(failure: failure ?? .connectionLost(host: name, reason: "the connection dropped"))
+        connection = nil
+        abortHandle.set(nil)
     }
 
     /// Keeps an idle connection alive between operations (NAT and firewall state, server timeouts).
@@ -154,9 +183,19 @@ public final class SSHHost: Remote.Host, @unchecked Sendable {  // invariant: `c
         let timer = DispatchSource.makeTimerSource(queue: queue)
         let nanoseconds = Int(interval.timeInterval * 1e9)
         timer.schedule(deadline: .now() + .nanoseconds(nanoseconds), repeating: .nanoseconds(nanoseconds))
-        timer.setEventHandler { [weak self] in self?.connection?.session.sendKeepalive() }
+        timer.setEventHandler { [weak self] in self?.keepIdleConnectionAlive() }
         timer.resume()
         idleKeepalive = timer
+    }
+
+    /// Between operations: a keepalive; and while forwarded channels read the connection, a peer that has
+    /// answered nothing for three intervals is given up on (their clients would wait forever). Queue only.
+    private func keepIdleConnectionAlive() {
+        guard let connection, !connection.isBroken else { return }
+        connection.session.sendKeepalive()
+        if forwarder.readsBetweenOperations, let silence = connection.session.silenceFailure() {
+            forwarder.connectionLost(silence)
+        }
     }
 
     private func onQueue<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {

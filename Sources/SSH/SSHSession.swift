@@ -6,7 +6,7 @@ import Foundation
 /// Not thread-safe: libssh2 allows one thread per session (and its channels), so an `SSHSession` is
 /// created and used only on its host's serial queue. Every call goes through `call`, which retries on
 /// EAGAIN after waiting on the socket — so every step has a deadline, sends keepalives while it waits,
-/// and notices a peer that has gone silent.
+/// notices a peer that has gone silent, and keeps forwarded channels flowing (`channelPump`).
 final class SSHSession {
     let raw: OpaquePointer
     let host: String
@@ -15,6 +15,11 @@ final class SSHSession {
     /// Keepalive interval; the session is declared lost after three silent intervals.
     var keepaliveInterval: Duration?
     private var lastActivity = DispatchTime.now()
+    private var bytesSeen: UInt64 = 0
+    /// Forwarded channels of this session, run while an operation waits (their thread is this one).
+    weak var channelPump: ChannelPump?
+    /// Set while an operation opens a channel: libssh2 keeps one channel open in flight per session.
+    private(set) var isOpeningChannel = false
 
     init(host: String, transport: SessionTransport) throws {
         LibSSH2.ensureInitialized()
@@ -95,35 +100,79 @@ final class SSHSession {
         }
     }
 
+    /// Opens a channel. libssh2 keeps one channel open in flight per session, so a forwarded connection's
+    /// open finishes first, and none starts until this one is done.
+    func openChannel(deadline: Deadline?, _ body: () -> OpaquePointer?) throws -> OpaquePointer? {
+        try channelPump?.finishChannelOpen(deadline: deadline)
+        isOpeningChannel = true
+        defer { isOpeningChannel = false }
+        return try callPointer(deadline: deadline, body)
+    }
+
     /// Waits until the socket is ready in the direction libssh2 blocked on, or `deadline` passes.
+    /// Forwarded channels move meanwhile; when their reads took input from the connection, it may hold
+    /// what the caller waits for, so the caller looks again before anything waits.
     func waitForSocket(deadline: Deadline?) throws {
         let directions = libssh2_session_block_directions(raw)
         while true {
             if let deadline, deadline.hasPassed { throw DeadlineExceeded() }
+            if let channelPump {
+                let before = context.receivedBytes
+                channelPump.pump()
+                if context.receivedBytes != before { return }
+            }
             var slice = deadline?.remainingMilliseconds ?? 1000
             if let keepaliveInterval { slice = min(slice, Int(keepaliveInterval.timeInterval * 1000)) }
-            if try transport.wait(directions: directions, milliseconds: min(slice, 1000)) {
+            var forwarded = channelPump?.descriptors() ?? []
+            if try transport.wait(directions: directions, milliseconds: min(slice, 1000), others: &forwarded) {
                 lastActivity = DispatchTime.now()
                 return
             }
+            if forwarded.contains(where: { $0.revents != 0 }) { continue }  // only forwarded sockets: pump them
             try keepAliveWhileWaiting(directions: directions)
+        }
+    }
+
+    /// Whether a packet is half-sent: until its sender finishes it, libssh2 refuses every other send.
+    var hasHalfSentPacket: Bool { libssh2_session_block_directions(raw) & LIBSSH2_SESSION_BLOCK_OUTBOUND != 0 }
+
+    /// Repeats `attempt` (true when its libssh2 call answered anything but EAGAIN) while it leaves a packet
+    /// half-sent, so the next caller (another channel, an operation) finds the session free. The retry
+    /// comes from the same call site: libssh2 knows its packet by the buffer's address.
+    func completingSend(_ attempt: () -> Bool) throws {
+        let deadline = Deadline.after(keepaliveInterval.map { $0 * 3 } ?? .seconds(30))
+        while !attempt(), hasHalfSentPacket {
+            if deadline.hasPassed { throw SSHError.connectionLost(host: host, reason: "the connection takes no more data") }
+            var none: [pollfd] = []
+            _ = try transport.wait(directions: libssh2_session_block_directions(raw),
+                                   milliseconds: min(deadline.remainingMilliseconds, 1000), others: &none)
         }
     }
 
     /// Sends a keepalive when one is due, and gives up on a peer that has answered nothing for three intervals.
     private func keepAliveWhileWaiting(directions: Int32) throws {
-        guard let keepaliveInterval else { return }
         // A keepalive must not be interleaved with a half-sent packet.
-        if directions & LIBSSH2_SESSION_BLOCK_OUTBOUND == 0 { sendKeepalive() }
-        let silentFor = Double(DispatchTime.now().uptimeNanoseconds - lastActivity.uptimeNanoseconds) / 1e9
-        if silentFor > 3 * keepaliveInterval.timeInterval {
-            throw SSHError.connectionLost(host: host, reason: "no answer for \(Int(silentFor))s")
-        }
+        if keepaliveInterval != nil, directions & LIBSSH2_SESSION_BLOCK_OUTBOUND == 0 { sendKeepalive() }
+        if let silence = silenceFailure() { throw silence }
     }
 
-    /// Sends a keepalive if one is due and nothing is half-sent (used between operations).
+    /// The error for a peer that has sent nothing for three keepalive intervals (each keepalive asks for
+    /// an answer), or nil.
+    func silenceFailure() -> SSHError? {
+        guard let keepaliveInterval else { return nil }
+        if context.receivedBytes != bytesSeen {
+            bytesSeen = context.receivedBytes
+            lastActivity = DispatchTime.now()
+        }
+        let silentFor = Double(DispatchTime.now().uptimeNanoseconds - lastActivity.uptimeNanoseconds) / 1e9
+        guard silentFor > 3 * keepaliveInterval.timeInterval else { return nil }
+        return .connectionLost(host: host, reason: "no answer for \(Int(silentFor))s")
+    }
+
+    /// Sends a keepalive if one is due, only when it can go out whole: libssh2 drops a keepalive's EAGAIN,
+    /// and a keepalive left half-sent would block every other send for good.
     func sendKeepalive() {
-        guard libssh2_session_block_directions(raw) & LIBSSH2_SESSION_BLOCK_OUTBOUND == 0 else { return }
+        guard !hasHalfSentPacket, transport.canTakeSmallPacket else { return }
         var next: Int32 = 0
         _ = libssh2_keepalive_send(raw, &next)
     }
@@ -167,6 +216,19 @@ final class SSHSession {
         let deadline = Deadline.after(.milliseconds(500))
         _ = try? call(deadline: deadline) { kf_session_disconnect(raw, "kubeforge done") }
     }
+}
+
+/// Channels of a session that move data on their own (forwarded ports). libssh2 allows one thread per
+/// session, so they run on its host's queue: between operations from dispatch sources, and during an
+/// operation from the session's waiting loop, through this.
+protocol ChannelPump: AnyObject {
+    /// Moves what can move without waiting. Never leaves a packet half-sent, and sends nothing while
+    /// another caller's packet is.
+    func pump()
+    /// Local sockets (with the events) whose readiness gives `pump` work.
+    func descriptors() -> [pollfd]
+    /// Completes a channel open of its own that is in flight, before an operation opens one.
+    func finishChannelOpen(deadline: Deadline?) throws
 }
 
 /// Answers every keyboard-interactive prompt with the password (servers ask "Password: ").

@@ -7,9 +7,12 @@ protocol SessionTransport: AnyObject {
     var handshakeSocket: Int32 { get }
     /// Installs custom send/recv callbacks if this transport needs them.
     func install(on session: OpaquePointer)
-    /// Waits up to `milliseconds` until the session blocked in `directions` may make progress.
-    /// Returns true when something happened (data or room to write), false on timeout.
-    func wait(directions: Int32, milliseconds: Int) throws -> Bool
+    /// Waits up to `milliseconds` until the session blocked in `directions` may make progress, or one of
+    /// `others` (forwarded sockets) is ready. Returns true when the session's own socket is ready (data or
+    /// room to write); `others` come back with their `revents`.
+    func wait(directions: Int32, milliseconds: Int, others: inout [pollfd]) throws -> Bool
+    /// Whether a small packet (a keepalive) would go out whole right now.
+    var canTakeSmallPacket: Bool { get }
     /// Cuts the connection at once (no goodbye), from any thread.
     func abort()
 }
@@ -66,16 +69,26 @@ final class TCPTransport: SessionTransport {
         throw lastError
     }
 
-    func install(on session: OpaquePointer) {}
+    /// libssh2's own send and recv, plus a count of what arrived (`SessionContext.receivedBytes`).
+    func install(on session: OpaquePointer) {
+        kf_session_set_transport(session, socketSend, socketReceive)
+    }
 
-    func wait(directions: Int32, milliseconds: Int) throws -> Bool {
+    func wait(directions: Int32, milliseconds: Int, others: inout [pollfd]) throws -> Bool {
         var events: Int16 = 0
         if directions & LIBSSH2_SESSION_BLOCK_INBOUND != 0 { events |= Int16(POLLIN) }
         if directions & LIBSSH2_SESSION_BLOCK_OUTBOUND != 0 { events |= Int16(POLLOUT) }
         if events == 0 { events = Int16(POLLIN) }
-        var descriptor = pollfd(fd: handshakeSocket, events: events, revents: 0)
-        let ready = poll(&descriptor, 1, Int32(clamping: milliseconds))
-        return ready != 0  // errors and hang-ups count as progress: the next libssh2 call reports them
+        var descriptors = [pollfd(fd: handshakeSocket, events: events, revents: 0)] + others
+        let ready = poll(&descriptors, nfds_t(descriptors.count), Int32(clamping: milliseconds))
+        others = Array(descriptors.dropFirst())
+        // Errors and hang-ups count as progress: the next libssh2 call reports them.
+        return ready < 0 || descriptors[0].revents != 0
+    }
+
+    var canTakeSmallPacket: Bool {
+        var descriptor = pollfd(fd: handshakeSocket, events: Int16(POLLOUT), revents: 0)
+        return poll(&descriptor, 1, 0) == 1 && descriptor.revents == Int16(POLLOUT)
     }
 
     func abort() { shutdown(handshakeSocket, Int32(SHUT_RDWR)) }
@@ -106,32 +119,50 @@ final class TunnelTransport: SessionTransport {
         kf_session_set_transport(session, tunnelSend, tunnelReceive)
     }
 
-    func wait(directions: Int32, milliseconds: Int) throws -> Bool {
+    func wait(directions: Int32, milliseconds: Int, others: inout [pollfd]) throws -> Bool {
         let outerDirections = libssh2_session_block_directions(outer.raw) | directions
-        return try outer.transport.wait(directions: outerDirections, milliseconds: milliseconds)
+        return try outer.transport.wait(directions: outerDirections, milliseconds: milliseconds, others: &others)
+    }
+
+    var canTakeSmallPacket: Bool {
+        !outer.hasHalfSentPacket && libssh2_channel_window_write_ex(channel, nil) >= 1024 && outer.transport.canTakeSmallPacket
     }
 
     func abort() { outer.transport.abort() }
 
     fileprivate func send(_ buffer: UnsafeRawPointer, _ length: Int) -> Int {
-        let written = libssh2_channel_write_ex(channel, 0, buffer.assumingMemoryBound(to: CChar.self), length)
+        var written = 0
+        guard completingOuterPacket({
+            written = libssh2_channel_write_ex(channel, 0, buffer.assumingMemoryBound(to: CChar.self), length)
+            return written != Int(LIBSSH2_ERROR_EAGAIN)
+        }) else { return -Int(ECONNRESET) }
         if written > 0 { return written }
         if written == 0 || written == Int(LIBSSH2_ERROR_EAGAIN) { return -Int(EAGAIN) }
         return -Int(ECONNRESET)
     }
 
     fileprivate func receive(_ buffer: UnsafeMutableRawPointer, _ length: Int) -> Int {
-        let read = libssh2_channel_read_ex(channel, 0, buffer.assumingMemoryBound(to: CChar.self), length)
+        var read = 0
+        guard completingOuterPacket({  // a read may send a window adjust
+            read = libssh2_channel_read_ex(channel, 0, buffer.assumingMemoryBound(to: CChar.self), length)
+            return read != Int(LIBSSH2_ERROR_EAGAIN)
+        }) else { return -Int(ECONNRESET) }
         if read > 0 { return read }
         if read == Int(LIBSSH2_ERROR_EAGAIN) { return -Int(EAGAIN) }
         if read == 0 { return libssh2_channel_eof(channel) != 0 ? 0 : -Int(EAGAIN) }
         return -Int(ECONNRESET)
     }
+
+    /// Finishes a packet the bastion's session half-sent before returning to ours: our next call may be a
+    /// different one (a read's window adjust, then a write), which libssh2 refuses mid-packet. False when
+    /// the bastion's connection takes nothing more.
+    private func completingOuterPacket(_ attempt: () -> Bool) -> Bool {
+        (try? outer.completingSend(attempt)) != nil
+    }
 }
 
 private func tunnel(from abstract: UnsafeMutablePointer<UnsafeMutableRawPointer?>?) -> TunnelTransport? {
-    guard let pointer = abstract?.pointee else { return nil }
-    return Unmanaged<SessionContext>.fromOpaque(pointer).takeUnretainedValue().tunnel
+    context(from: abstract)?.tunnel
 }
 
 private func tunnelSend(_ socket: libssh2_socket_t, _ buffer: UnsafeRawPointer?, _ length: Int, _ flags: Int32,
@@ -143,12 +174,36 @@ private func tunnelSend(_ socket: libssh2_socket_t, _ buffer: UnsafeRawPointer?,
 private func tunnelReceive(_ socket: libssh2_socket_t, _ buffer: UnsafeMutableRawPointer?, _ length: Int, _ flags: Int32,
                            _ abstract: UnsafeMutablePointer<UnsafeMutableRawPointer?>?) -> Int {
     guard let buffer, let tunnel = tunnel(from: abstract) else { return -Int(EBADF) }
-    return tunnel.receive(buffer, length)
+    let received = tunnel.receive(buffer, length)
+    if received > 0 { context(from: abstract)?.receivedBytes &+= UInt64(received) }
+    return received
+}
+
+private func socketSend(_ socket: libssh2_socket_t, _ buffer: UnsafeRawPointer?, _ length: Int, _ flags: Int32,
+                        _ abstract: UnsafeMutablePointer<UnsafeMutableRawPointer?>?) -> Int {
+    let sent = send(socket, buffer, length, flags)
+    return sent >= 0 ? sent : -Int(errno)
+}
+
+private func socketReceive(_ socket: libssh2_socket_t, _ buffer: UnsafeMutableRawPointer?, _ length: Int, _ flags: Int32,
+                           _ abstract: UnsafeMutablePointer<UnsafeMutableRawPointer?>?) -> Int {
+    let received = recv(socket, buffer, length, flags)
+    guard received >= 0 else { return -Int(errno) }
+    context(from: abstract)?.receivedBytes &+= UInt64(received)
+    return received
+}
+
+private func context(from abstract: UnsafeMutablePointer<UnsafeMutableRawPointer?>?) -> SessionContext? {
+    guard let pointer = abstract?.pointee else { return nil }
+    return Unmanaged<SessionContext>.fromOpaque(pointer).takeUnretainedValue()
 }
 
 /// What libssh2's callbacks reach through the session's abstract pointer.
 final class SessionContext {
     weak var tunnel: TunnelTransport?
+    /// Bytes that arrived from the peer, whoever's call read them: tells the session's waiting loop whether
+    /// forwarded channels took input an operation may be waiting for, and the keepalive that the peer lives.
+    var receivedBytes: UInt64 = 0
     /// Answer for keyboard-interactive password prompts, only while authenticating.
     var keyboardInteractivePassword: String?
 }

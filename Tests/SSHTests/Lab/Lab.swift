@@ -29,6 +29,29 @@ enum Lab {
                               hostKeyPolicy: .strict, connectTimeout: .seconds(10), secrets: secrets)
     }
 
+    /// A configuration for a second sshd a test started on `name` at `port`, with a known_hosts file in
+    /// `directory` that trusts it (the host's recorded ed25519 key at that port).
+    static func configuration(_ name: String, secondSSHDPort port: Int, directory: String) throws -> SSHHost.Configuration {
+        var configuration = try configuration(name)
+        configuration.port = port
+        configuration.knownHostsFile = directory + "/known_hosts"
+        let key = try recordedKey(address: configuration.address, type: "ssh-ed25519")
+        try "[\(configuration.address)]:\(port) ssh-ed25519 \(key)\n".write(toFile: configuration.knownHostsFile, atomically: true, encoding: .utf8)
+        return configuration
+    }
+
+    /// Starts a second sshd on lab host `name` at `port` with `options`, runs `body`, and stops it whatever happens.
+    static func withSecondSSHD(on name: String, port: Int, options: String, _ body: () async throws -> Void) async throws {
+        let root = SSHHost(try configuration(name))
+        let pidFile = "/run/kubeforge-ssh-test-\(port).pid"
+        let started = try await root.run("/usr/sbin/sshd -p \(port) -o PidFile=\(pidFile) \(options)")
+        guard started.succeeded else { throw TestFailure("starting sshd on \(name):\(port): \(started.stderrText)") }
+        let outcome = await Result(catchingAsync: body)
+        _ = try? await root.run("kill $(cat \(pidFile))")
+        await root.disconnect()
+        try outcome.get()
+    }
+
     /// The lab's recorded key line for `address` of `type` (e.g. "ssh-ed25519").
     static func recordedKey(address: String, type: String) throws -> String {
         let text = try String(contentsOfFile: knownHosts, encoding: .utf8)
@@ -37,5 +60,12 @@ enum Lab {
             if fields.count >= 3, fields[0] == address, fields[1] == type { return String(fields[2]) }
         }
         throw TestFailure("no \(type) key for \(address) in \(knownHosts)")
+    }
+}
+
+extension Result where Failure == any Error {
+    /// `Result(catching:)` for async work: lets clean-up run before a failure is rethrown.
+    init(catchingAsync body: () async throws -> Success) async {
+        do { self = .success(try await body()) } catch { self = .failure(error) }
     }
 }
