@@ -23,6 +23,12 @@ public protocol Host: Sendable {
     /// Describes a path, or returns nil when nothing exists there.
     func stat(_ path: String) async throws -> FileStat?
 
+    /// Removes a file; nothing happens when there is none.
+    func removeFile(_ path: String) async throws
+
+    /// Creates a directory and its missing parents (0755 for the parents).
+    func makeDirectory(_ path: String, mode: UInt16) async throws
+
     /// A local TCP endpoint that reaches `port` at `address` as this host itself sees it (so a port bound to
     /// the host's loopback is reachable): `LocalHost` hands back the address itself, `SSHHost` forwards
     /// each connection over its existing SSH connection (as `ssh -L` does, through the bastion when there is

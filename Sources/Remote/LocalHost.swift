@@ -54,6 +54,21 @@ public struct LocalHost: Host {
         }
     }
 
+    public func removeFile(_ path: String) async throws {
+        guard unlink(resolve(path)) == 0 || errno == ENOENT else {
+            throw HostError.io(host: name, path: path, reason: String(cString: strerror(errno)))
+        }
+    }
+
+    public func makeDirectory(_ path: String, mode: UInt16) async throws {
+        do {
+            try FileManager.default.createDirectory(atPath: resolve(path), withIntermediateDirectories: true)
+            _ = chmod(resolve(path), mode_t(mode))
+        } catch {
+            throw HostError.io(host: name, path: path, reason: error.localizedDescription)
+        }
+    }
+
     /// This machine reaches its own ports directly.
     public func forwardPort(_ port: Int, on address: String) async throws -> any PortForward {
         DirectPortForward(address: address, port: port)

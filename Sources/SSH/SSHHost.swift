@@ -127,6 +127,17 @@ public final class SSHHost: Remote.Host, @unchecked Sendable {  // invariant: `c
         await forward.listener.waitUntilReleased()
     }
 
+    public func removeFile(_ path: String) async throws {
+        let result = try await run("rm -f -- \(ShellQuote.quote(path))", stdin: nil, timeout: nil)
+        guard result.succeeded else { throw HostError.io(host: name, path: path, reason: result.stderrText.trimmed) }
+    }
+
+    public func makeDirectory(_ path: String, mode: UInt16) async throws {
+        let command = "mkdir -p -- \(ShellQuote.quote(path)) && chmod \(String(mode, radix: 8)) -- \(ShellQuote.quote(path))"
+        let result = try await run(command, stdin: nil, timeout: nil)
+        guard result.succeeded else { throw HostError.io(host: name, path: path, reason: result.stderrText.trimmed) }
+    }
+
     /// Cuts the connection at once from any thread; the operation in progress fails with connectionLost.
     /// The next operation connects again.
     public func abortConnection() {

@@ -58,7 +58,8 @@ public struct KubeletStandIn: KubeletService {
         let pkiDirectory = "/var/lib/kubelet/pki"
         let file = "\(pkiDirectory)/kubelet-client-\(stamp).pem"
         try await host.writeFile(file, contents: Data((certificate + key.pemRepresentation + "\n").utf8), mode: 0o600)
-        _ = try await host.run(ShellQuote.join(["ln", "-sfn", file, host.resolve("\(pkiDirectory)/kubelet-client-current.pem")]))
+        // Relative, so the link resolves under the node's root (the real kubelet links the absolute path).
+        _ = try await host.run(ShellQuote.join(["ln", "-sfn", "kubelet-client-\(stamp).pem", host.resolve("\(pkiDirectory)/kubelet-client-current.pem")]))
         let kubeconfig = """
             apiVersion: v1
             clusters:

@@ -84,6 +84,8 @@ import Testing
         func writeFile(_ path: String, contents: Data, mode: UInt16) async throws {}
         func stat(_ path: String) async throws -> FileStat? { nil }
         func forwardPort(_ port: Int, on address: String) async throws -> any PortForward { DirectPortForward(address: address, port: port) }
+        func removeFile(_ path: String) async throws {}
+        func makeDirectory(_ path: String, mode: UInt16) async throws {}
     }
 
     @Test func unreachableAndBrokenHostsDoNotStopTheOthers() async throws {

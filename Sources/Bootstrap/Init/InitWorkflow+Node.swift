@@ -127,7 +127,7 @@ extension InitWorkflow {
         phases.append(StartUnitsPhase(["kubelet.service"], on: host))
         if !options.dryRun {
             // kubeadm creates the manifest directory; the kubelet logs an error every few seconds without it.
-            _ = try await host.run(ShellQuote.join(["mkdir", "-p", ClusterRenderer.manifestsDirectory]))
+            try await host.makeDirectory(ClusterRenderer.manifestsDirectory, mode: 0o755)
         }
         try await runPhases(phases)
     }

@@ -191,13 +191,13 @@ public struct JoinWorkflow: Sendable {
             if path.hasSuffix("kubeadm-flags.env") { report("[kubelet-start] Writing kubelet environment file with flags to file \"\(path)\"") }
             try await host.writeFile(path, contents: Data(contents.utf8), mode: mode)
         }
-        _ = try await host.run(ShellQuote.join(["mkdir", "-p", "/etc/kubernetes/manifests"]))
+        try await host.makeDirectory("/etc/kubernetes/manifests", mode: 0o755)
         report("[kubelet-start] Starting the kubelet")
         try await kubelet.restart()
         report("[kubelet-start] Waiting for the kubelet to perform the TLS Bootstrap...")
         try await kubelet.waitHealthy()
         try await waitForTLSBootstrap(state)
-        _ = try await host.run(ShellQuote.join(["rm", "-f", Self.bootstrapKubeconfigPath]))
+        try await host.removeFile(Self.bootstrapKubeconfigPath)
     }
 
     /// Until kubelet.conf exists and its identity can talk to the API server (kubeadm polls every second,
@@ -207,8 +207,9 @@ public struct JoinWorkflow: Sendable {
         let deadline = clock.now + options.tlsBootstrapTimeout
         var last = "\(Self.kubeletKubeconfigPath) not written yet"
         while clock.now < deadline {
-            if let kubeconfig = try? await kubeletIdentity() {
+            if try await host.stat(Self.kubeletKubeconfigPath) != nil {
                 do {
+                    let kubeconfig = try await kubeletIdentity()
                     let (address, port) = try Self.serverAddress(kubeconfig.server)
                     _ = try await ClusterAccess.with(kubeconfig, apiServer: address, port: port, on: host) { try await $0.health("/healthz") }
                     return
