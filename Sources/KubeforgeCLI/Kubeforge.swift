@@ -14,6 +14,7 @@ public struct Kubeforge: AsyncParsableCommand {
             PreflightCommand.self,
             PrepareCommand.self,
             InitCommand.self,
+            JoinCommand.self,
             CertsCommand.self,
             TokenCommand.self,
             UpCommand.self,

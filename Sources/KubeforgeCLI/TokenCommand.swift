@@ -99,7 +99,7 @@ struct TokenCreateCommand: AsyncParsableCommand {
         try await cluster.run { client, kubeconfig in
             try await TokenOperations(client: client).createOrUpdate([secret], failIfExists: true)
             guard printJoinCommand else { print(secret.token.value); return }
-            var join = JoinCommand(endpoint: JoinCommand.endpoint(fromServer: kubeconfig.server), token: secret.token.value,
+            var join = JoinCommandLine(endpoint: JoinCommandLine.endpoint(fromServer: kubeconfig.server), token: secret.token.value,
                                    caCertHashes: try DiscoveryHash.of(certificatePEM: kubeconfig.certificateAuthorityPEM))
             if let certificateKey {
                 join.controlPlane = true

@@ -187,15 +187,15 @@ public struct InitWorkflow: Sendable {
         let tokens = try await state.tokens(from: config, describeDefault: options.describeDefaultToken)
         let hashes = try DiscoveryHash.of(certificatePEM: admin.certificateAuthorityPEM)
         let token = options.skipTokenPrint ? "<value withheld>" : tokens.first?.token.value ?? "<value withheld>"
-        let endpoint = JoinCommand.endpoint(fromServer: admin.server)
-        let worker = JoinCommand(endpoint: endpoint, token: token, caCertHashes: hashes)
-        var controlPlane: JoinCommand?
+        let endpoint = JoinCommandLine.endpoint(fromServer: admin.server)
+        let worker = JoinCommandLine(endpoint: endpoint, token: token, caCertHashes: hashes)
+        var controlPlane: JoinCommandLine?
         if !cluster.controlPlaneEndpoint.isEmpty {
             let key = options.uploadCerts ? await state.certificateKey(options.certificateKey) : nil
             let shownKey = key.map { options.skipCertificateKeyPrint ? "<value withheld>" : $0.hex }
-            controlPlane = JoinCommand(endpoint: endpoint, token: token, caCertHashes: hashes, controlPlane: true, certificateKey: shownKey)
+            controlPlane = JoinCommandLine(endpoint: endpoint, token: token, caCertHashes: hashes, controlPlane: true, certificateKey: shownKey)
         }
-        report("\n" + JoinCommand.initDoneMessage(worker: worker, controlPlane: controlPlane, uploadedCerts: options.uploadCerts,
+        report("\n" + JoinCommandLine.initDoneMessage(worker: worker, controlPlane: controlPlane, uploadedCerts: options.uploadCerts,
                                                    kubeconfigPath: "\(options.kubeconfigDir)/admin.conf"))
     }
 }

@@ -1,5 +1,5 @@
 /// kubeadm's join command (cmd/kubeadm/app/cmd/util/join.go) and the message `init` ends with.
-public struct JoinCommand: Sendable, Equatable {
+public struct JoinCommandLine: Sendable, Equatable {
     /// `host:port` of the control-plane endpoint (admin.conf's server without `https://`).
     public var endpoint: String
     /// `<id>.<secret>`: a credential, printed only where the operator asked for a join command.
@@ -39,7 +39,7 @@ public struct JoinCommand: Sendable, Equatable {
     }
 
     /// What `kubeadm init` prints when it is done (initDoneTempl), with the join commands filled in.
-    public static func initDoneMessage(worker: JoinCommand, controlPlane: JoinCommand?, uploadedCerts: Bool,
+    public static func initDoneMessage(worker: JoinCommandLine, controlPlane: JoinCommandLine?, uploadedCerts: Bool,
                                        kubeconfigPath: String = "/etc/kubernetes/admin.conf") -> String {
         var text = """
             Your Kubernetes control-plane has initialized successfully!

@@ -1,0 +1,131 @@
+import ArgumentParser
+import Bootstrap
+import Foundation
+import KubeadmConfig
+import PKI
+import Preflight
+import Remote
+
+/// `kubeforge join ENDPOINT --token T --discovery-token-ca-cert-hash sha256:H`: kubeadm's join of a worker on
+/// this node (discovery, the cluster's configuration, the kubelet's TLS bootstrap).
+struct JoinCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "join",
+        abstract: "Join this node to a cluster as a worker (kubeadm-compatible).",
+        discussion: """
+        Discovery fetches kube-public/cluster-info, accepts it only with this token's signature and a CA matching a \
+        --discovery-token-ca-cert-hash (or --discovery-token-unsafe-skip-ca-verification), then the kubelet starts \
+        with a bootstrap token and is waited for until its client certificate is signed. Exits 1 when the join \
+        fails, 2 on bad input.
+        """)
+
+    @Argument(help: "The API server endpoint (host:port), as init's join command prints it.")
+    var endpoint: String?
+
+    @Option(help: "The token for both discovery and the kubelet's TLS bootstrap.")
+    var token: String?
+
+    @Option(help: "The token for discovery (default: --token).")
+    var discoveryToken: String?
+
+    @Option(help: "The token for the kubelet's TLS bootstrap (default: --token).")
+    var tlsBootstrapToken: String?
+
+    @Option(help: "The cluster CA's public key pin (sha256:<hex>); may be given more than once.")
+    var discoveryTokenCaCertHash: [String] = []
+
+    @Flag(help: "Trust cluster-info without a CA pin (only its token signature protects the join).")
+    var discoveryTokenUnsafeSkipCaVerification = false
+
+    @Option(help: "The node name (default: the lower-cased hostname).")
+    var nodeName: String?
+
+    @Option(help: "The container runtime's CRI socket.")
+    var criSocket: String?
+
+    @Option(help: ArgumentHelp("A JoinConfiguration (v1beta3 or v1beta4).", valueName: "file"))
+    var config: String?
+
+    @Option(help: "Preflight checks whose errors become warnings, comma separated, or 'all'.")
+    var ignorePreflightErrors: [String] = []
+
+    @Flag(help: "Join as a control-plane node.")
+    var controlPlane = false
+
+    @Option(help: "With --control-plane: the key that decrypts the uploaded certificates.")
+    var certificateKey: String?
+
+    @Option(help: ArgumentHelp("Resolve every host path under this directory.", valueName: "dir"))
+    var rootfs: String?
+
+    @Flag(help: "Run discovery and print what would be written; change nothing.")
+    var dryRun = false
+
+    func run() async throws {
+        let options = try joinOptions()
+        let workflow = JoinWorkflow(host: LocalHost(rootfs: rootfs), options: options) { print($0) }
+        do {
+            try await workflow.run()
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+
+    /// Flags over the JoinConfiguration of --config; every problem is bad input (exit 2) with what to fix.
+    func joinOptions() throws -> JoinWorkflow.Options {
+        var join = JoinConfiguration()
+        if let config {
+            do {
+                guard let loaded = try KubeadmConfiguration.load(contentsOf: config).joinConfiguration else {
+                    throw ConfigInput.badInput("\(config): no JoinConfiguration document")
+                }
+                join = loaded
+            } catch let error as KubeadmConfigError {
+                throw ConfigInput.badInput(error.description)
+            }
+        }
+        var discovery = join.discovery.bootstrapToken ?? JoinConfiguration.BootstrapTokenDiscovery()
+        if let endpoint { discovery.apiServerEndpoint = endpoint }
+        if let value = discoveryToken ?? token { discovery.token = value }
+        if !discoveryTokenCaCertHash.isEmpty { discovery.caCertHashes = discoveryTokenCaCertHash }
+        if discoveryTokenUnsafeSkipCaVerification { discovery.unsafeSkipCAVerification = true }
+        if controlPlane || join.controlPlane != nil {
+            throw ConfigInput.badInput("--control-plane: joining control planes is done by `kubeforge up` (which pushes the shared certificates); on a node, use upstream kubeadm join --control-plane for now")
+        }
+        guard !discovery.apiServerEndpoint.isEmpty else { throw ConfigInput.badInput("give the API server endpoint (host:port), as init's join command prints it") }
+        guard !discovery.token.isEmpty else { throw ConfigInput.badInput("give --token (or --discovery-token)") }
+        let tokenValue: PKI.BootstrapToken
+        let tlsToken: PKI.BootstrapToken?
+        do {
+            tokenValue = try PKI.BootstrapToken(parsing: discovery.token)
+            let tls = tlsBootstrapToken ?? (join.discovery.tlsBootstrapToken.isEmpty ? nil : join.discovery.tlsBootstrapToken)
+            tlsToken = try tls.map { try PKI.BootstrapToken(parsing: $0) }
+        } catch {
+            throw ConfigInput.badInput("\(error)")
+        }
+        var options = JoinWorkflow.Options(endpoint: discovery.apiServerEndpoint, token: tokenValue)
+        options.tlsBootstrapToken = tlsToken
+        do {
+            options.caCertHashes = try discovery.caCertHashes.map(DiscoveryHash.parse)
+        } catch {
+            throw ConfigInput.badInput("--discovery-token-ca-cert-hash: \(error)")
+        }
+        options.unsafeSkipCAVerification = discovery.unsafeSkipCAVerification
+        guard !options.caCertHashes.isEmpty || options.unsafeSkipCAVerification else {
+            throw ConfigInput.badInput("token discovery without --discovery-token-ca-cert-hash is unsafe: give the CA's hash (init's join command prints it), or --discovery-token-unsafe-skip-ca-verification")
+        }
+        options.registration = join.nodeRegistration
+        if let nodeName { options.registration.name = nodeName }
+        if let criSocket { options.registration.criSocket = criSocket }
+        do {
+            options.ignore = try IgnoreList(parsing: ignorePreflightErrors.flatMap { $0.split(separator: ",").map(String.init) } + join.nodeRegistration.ignorePreflightErrors)
+        } catch {
+            throw ConfigInput.badInput("--ignore-preflight-errors: \(error)")
+        }
+        options.dryRun = dryRun
+        options.discoveryTimeout = Duration.seconds(join.timeouts.discovery.seconds)
+        options.tlsBootstrapTimeout = Duration.seconds(join.timeouts.tlsBootstrap.seconds)
+        return options
+    }
+}
