@@ -53,6 +53,8 @@ struct UpPhasesTests {
             "Start kubelet.service on k8s-master",
             "Wait for kubelet to be healthy on k8s-master",
             "Cluster objects (kubeadm's API phases) through k8s-master",
+            "Join k8s-node2",
+            "Wait for 3 nodes to be Ready",
         ])
     }
 
@@ -98,6 +100,8 @@ struct UpPhasesTests {
             "Write the etcd static Pod manifest on k8s-node1",
             "Write the control-plane static Pod manifests and kubelet files on k8s-master",
             "Cluster objects (kubeadm's API phases) through k8s-master",
+            "Join k8s-node2",
+            "Wait for 3 nodes to be Ready",
         ])
     }
 

@@ -66,10 +66,13 @@ public struct ClusterAPIPhase: Phase {
             let finalize = KubeletFinalize(host: host.host, registration: plan.configuration(for: host.inventory).initConfiguration.nodeRegistration)
             try await finalize.run(report: { [report] in report("    \(host.name): " + $0) })
         }
+        await session.setJoinToken(token.token)
         let join = JoinCommandLine(endpoint: JoinCommandLine.endpoint(fromServer: admin.server), token: token.token.value,
                                caCertHashes: try DiscoveryHash.of(certificatePEM: admin.certificateAuthorityPEM))
-        output("    join workers with (valid 24 h; `kubeforge token create --print-join-command` on a control plane makes another):")
-        output("    " + join.singleLine)
+        if plan.workers.isEmpty {
+            output("    join workers with (valid 24 h; `kubeforge token create --print-join-command` on a control plane makes another):")
+            output("    " + join.singleLine)
+        }
     }
 
     public func dryRun() async throws -> [String] {

@@ -4,6 +4,9 @@ public enum UpError: Error, CustomStringConvertible {
     case preflightFailed([String: [String]])
     case prepareFailed([String])
     case certificates(String)
+    case joinFailed([String: [String]])
+    /// Node name → why it is not Ready (its conditions, the kubelet's journal).
+    case nodesNotReady([String: [String]])
 
     public var description: String {
         switch self {
@@ -18,6 +21,15 @@ public enum UpError: Error, CustomStringConvertible {
             "prepare failed:\n" + hosts.map { "  - \($0)" }.joined(separator: "\n")
         case let .certificates(detail):
             "certificates: \(detail)"
+        case let .joinFailed(hosts):
+            "join failed on \(hosts.count) host\(hosts.count == 1 ? "" : "s"):\n" + Self.perHost(hosts)
+                + "\na second `kubeforge up` joins only what is missing; `kubeforge reset -i INV --hosts NAME` starts a host over"
+        case let .nodesNotReady(nodes):
+            "\(nodes.count) node\(nodes.count == 1 ? " is" : "s are") not Ready:\n" + Self.perHost(nodes)
         }
+    }
+
+    static func perHost(_ hosts: [String: [String]]) -> String {
+        hosts.keys.sorted().map { name in "  \(name):\n" + hosts[name]!.map { "    - \($0)" }.joined(separator: "\n") }.joined(separator: "\n")
     }
 }

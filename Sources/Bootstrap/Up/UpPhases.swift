@@ -56,6 +56,9 @@ public struct UpPhases: Sendable {
         phases += etcdPhases()
         phases += controlPlanePhases()
         phases.append(ClusterAPIPhase(plan: plan, session: session, report: report, output: output))
+        phases.append(JoinWorkersPhase(plan: plan, session: session, resolver: options.resolver, ignore: options.ignore,
+                                       concurrency: options.concurrency, report: report))
+        phases.append(WaitForNodesPhase(plan: plan, session: session, report: report))
         return phases
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import PKI
 import Preflight
 import Remote
 
@@ -14,6 +15,10 @@ public actor UpSession {
     public private(set) var etcdStarted = false
     public private(set) var apiServerHealthy = false
     public private(set) var notes: [String] = []
+    /// The bootstrap token the API phases created, for the joins of this run. Secret.
+    public private(set) var joinToken: PKI.BootstrapToken?
+    /// Node name → how long joining took, for the final table.
+    public private(set) var joined: [String: Duration] = [:]
 
     public init() {}
 
@@ -23,6 +28,8 @@ public actor UpSession {
     func markEtcdStarted() { etcdStarted = true }
     func markAPIServerHealthy() { apiServerHealthy = true }
     func note(_ text: String) { notes.append(text) }
+    func setJoinToken(_ token: PKI.BootstrapToken) { joinToken = token }
+    func markJoined(_ name: String, after duration: Duration) { joined[name] = duration }
 
     /// Removes the operator-side private key material; safe to call more than once.
     public func finish() {
