@@ -35,5 +35,7 @@ public enum EmbeddedTemplates {
         "coredns.yaml": PackageResources.coredns_yaml,
         "kube-proxy.yaml": PackageResources.kube_proxy_yaml,
         "kube-proxy-config.yaml": PackageResources.kube_proxy_config_yaml,
+        // pod network (cluster.network.plugin: bridge)
+        "10-kubeforge-bridge.conflist": PackageResources._0_kubeforge_bridge_conflist,
     ]
 }

@@ -19,6 +19,8 @@ public struct ClusterSettings: Sendable, Equatable {
     public var registryMirrors: [String]
     /// kubeadm's `nodeRegistration.kubeletExtraArgs` for every node: flag name (no leading dashes) → value.
     public var kubeletExtraArgs: [String: String]
+    /// `network.plugin`: the pod network `up` sets up (a node is Ready only with one).
+    public var networkPlugin: NetworkPlugin = .none
 
     public init(
         name: String = ClusterSettings.defaultName,
@@ -77,6 +79,15 @@ public struct ClusterSettings: Sendable, Equatable {
         case staticPod = "static-pod"
         /// Control-plane binaries run as systemd units.
         case systemd
+    }
+
+    /// The pod network kubeforge itself configures.
+    public enum NetworkPlugin: String, Sendable, Equatable, CaseIterable {
+        /// None: bring your own (Calico, Flannel, … as `addons` or by hand).
+        case none
+        /// kubeforge's flat network: on each node a bridge with host-local addresses from the node's podCIDR
+        /// (CNI's reference plugins), and a route to every other node's podCIDR through that node.
+        case bridge
     }
 
     /// What `prepare` does about a running firewalld.

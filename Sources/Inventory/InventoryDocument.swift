@@ -42,12 +42,14 @@ struct ClusterDocument: Sendable {
     var ntpServers: [Located<String>]?
     var registryMirrors: [Located<String>]?
     var kubeletExtraArgs: [KubeletArgDocument]?
+    var networkPlugin: Located<String>?
 
     var isEmpty: Bool {
         name == nil && kubernetesVersion == nil && controlPlaneEndpoint == nil && podSubnet == nil
             && serviceSubnet == nil && dnsDomain == nil && imageRepository == nil && controlPlaneMode == nil
             && firewall == nil
             && binariesLocation == nil && ntpServers == nil && registryMirrors == nil && kubeletExtraArgs == nil
+            && networkPlugin == nil
     }
 }
 

@@ -3,8 +3,9 @@ enum InventorySchema {
     static let topLevel = ["apiVersion", "kind", "cluster", "ssh", "hosts"]
     static let cluster = [
         "name", "kubernetesVersion", "controlPlaneEndpoint", "networking", "imageRepository",
-        "controlPlaneMode", "firewall", "binaries", "ntpServers", "registryMirrors", "kubeletExtraArgs",
+        "controlPlaneMode", "firewall", "binaries", "ntpServers", "registryMirrors", "kubeletExtraArgs", "network",
     ]
+    static let network = ["plugin"]
     static let networking = ["podSubnet", "serviceSubnet", "dnsDomain"]
     static let binaries = ["dir", "baseURL"]
     static let ssh = ["user", "port", "identityFile", "knownHostsFile", "hostKeyPolicy", "bastion", "sudo", "password"]

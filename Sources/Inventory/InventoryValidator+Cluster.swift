@@ -70,6 +70,14 @@ extension InventoryValidator {
            let parsed: ClusterSettings.FirewallPolicy = choice(policy, field: "cluster.firewall", isNot: "a firewall policy") {
             result.settings.firewall = parsed
         }
+        if let plugin = cluster.networkPlugin,
+           let parsed: ClusterSettings.NetworkPlugin = choice(plugin, field: "cluster.network.plugin", isNot: "a network plugin") {
+            result.settings.networkPlugin = parsed
+            if parsed == .bridge, cluster.podSubnet == nil {
+                error(at: plugin.location, "cluster.network.plugin bridge needs cluster.networking.podSubnet: each node's pod range is cut from it",
+                      fix: "add networking: {podSubnet: 10.244.0.0/16} under cluster")
+            }
+        }
         result.settings.binaries = validateBinaries(cluster)
         for server in cluster.ntpServers ?? [] {
             if isAddressOrHostName(server.value) {

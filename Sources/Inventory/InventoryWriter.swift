@@ -34,6 +34,7 @@ public enum InventoryWriter {
         clusterFields.append(("ntpServers", .list(cluster.ntpServers.map(OutputTree.string), flow: true)))
         clusterFields.append(("registryMirrors", .list(cluster.registryMirrors.map(OutputTree.string), flow: true)))
         clusterFields.append(("kubeletExtraArgs", flagTree(cluster.kubeletExtraArgs)))
+        clusterFields.append(("network", .map([("plugin", .string(cluster.networkPlugin.rawValue))])))
         let hosts = inventory.hosts.map { host -> OutputTree in
             var fields: [(String, OutputTree)] = [("name", .string(host.name)), ("address", .string(host.address))]
             // A host name in `address` is only the default, never a valid explicit internalAddress:

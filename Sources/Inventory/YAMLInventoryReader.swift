@@ -61,6 +61,10 @@ struct YAMLInventoryReader {
             case "ntpServers": cluster.ntpServers = stringList(field.value, path: path)
             case "registryMirrors": cluster.registryMirrors = stringList(field.value, path: path)
             case "kubeletExtraArgs": cluster.kubeletExtraArgs = flagMap(field.value, path: path)
+            case "network":
+                for item in mapping(field.value, path: path, allowed: InventorySchema.network) ?? [] where item.key == "plugin" {
+                    cluster.networkPlugin = string(item.value, path: "\(path).plugin")
+                }
             case "networking":
                 for item in mapping(field.value, path: path, allowed: InventorySchema.networking) ?? [] {
                     let itemPath = "\(path).\(item.key)"

@@ -54,6 +54,7 @@ struct UpPhasesTests {
             "Wait for kubelet to be healthy on k8s-master",
             "Cluster objects (kubeadm's API phases) through k8s-master",
             "Join k8s-node2",
+            "Pod network (bridge) on 3 hosts",
             "Wait for 3 nodes to be Ready",
         ])
     }
@@ -101,6 +102,7 @@ struct UpPhasesTests {
             "Write the control-plane static Pod manifests and kubelet files on k8s-master",
             "Cluster objects (kubeadm's API phases) through k8s-master",
             "Join k8s-node2",
+            "Pod network (bridge) on 3 hosts",
             "Wait for 3 nodes to be Ready",
         ])
     }

@@ -327,6 +327,18 @@ public struct ClusterRenderer: Sendable {
         text.split(separator: "\n", omittingEmptySubsequences: false).dropLast(text.hasSuffix("\n") ? 1 : 0).map(String.init)
     }
 
+    // MARK: - pod network
+
+    public static let cniConfigPath = "/etc/cni/net.d/10-kubeforge-bridge.conflist"
+
+    /// kubeforge's bridge network for one node: a CNI conflist (bridge with host-local addresses from the
+    /// node's podCIDR, portmap) for containerd, which finds the plugins in /opt/cni/bin.
+    public func bridgeNetwork(podCIDR: String) throws(TemplateError) -> String {
+        try templates.render("10-kubeforge-bridge.conflist", [
+            "podCIDR": podCIDR, "defaultRoute": podCIDR.contains(":") ? "::/0" : "0.0.0.0/0",
+        ])
+    }
+
     // MARK: - everything
 
     /// Every host file (static Pods and binary-mode units both) plus the API objects under `api/<name>.yaml`;

@@ -58,6 +58,7 @@ public struct UpPhases: Sendable {
         phases.append(ClusterAPIPhase(plan: plan, session: session, report: report, output: output))
         phases.append(JoinWorkersPhase(plan: plan, session: session, resolver: options.resolver, ignore: options.ignore,
                                        concurrency: options.concurrency, report: report))
+        phases.append(PodNetworkPhase(plan: plan, session: session, report: report))
         phases.append(WaitForNodesPhase(plan: plan, session: session, report: report))
         return phases
     }
