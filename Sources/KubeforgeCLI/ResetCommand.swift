@@ -39,8 +39,18 @@ struct ResetCommand: AsyncParsableCommand {
         let leaveEtcd = inventory.etcdHosts.contains { !selected.contains($0.name) }
         let transports = fanOut.sshHosts(hosts)
         let targets = zip(hosts, transports).map { ClusterReset.Target($0, transport: $1) }
-        let report = await ClusterReset.run(targets, leaveEtcd: leaveEtcd, apply: !dryRun, concurrency: fanOut.concurrency)
+        var report = await ClusterReset.run(targets, leaveEtcd: leaveEtcd, apply: !dryRun, concurrency: fanOut.concurrency)
         for transport in transports { await transport.disconnect() }
+        // Reset hosts leave the cluster that stays: their Nodes go, through a control plane not being reset.
+        if !dryRun, let remaining = inventory.hosts.first(where: { $0.isControlPlane && !selected.contains($0.name) }) {
+            let controlPlane = fanOut.sshHosts([remaining])[0]
+            let warnings = await ClusterReset.deleteNodes(hosts.map(\.name), through: controlPlane,
+                                                         apiServer: remaining.internalAddress, port: ClusterSettings.defaultAPIServerPort)
+            await controlPlane.disconnect()
+            for index in report.hosts.indices {
+                if let warning = warnings[report.hosts[index].name] { report.hosts[index].warnings.append(warning) }
+            }
+        }
         print(output == .json ? try report.json() : report.text(), terminator: "")
         if report.exitCode != 0 { throw ExitCode(report.exitCode) }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Inventory
+import KubeAPI
 import Remote
 
 /// `kubeforge reset -i INV`: kubeadm reset on every selected host at once. When some of the inventory's
@@ -50,6 +51,30 @@ public enum ClusterReset {
             if outcomes[index].status == .nothingToDo, !outcomes[index].lines.isEmpty { outcomes[index].status = .changed }
         }
         return ResetReport(hosts: outcomes, dryRun: !apply)
+    }
+
+    /// The Nodes of reset hosts go from the cluster that stays (through `controlPlane`'s admin.conf), so a
+    /// later join under the same name is a new node. Returns host name → warning for what could not be removed.
+    public static func deleteNodes(_ names: [String], through controlPlane: any Remote.Host, apiServer address: String,
+                                   port: Int) async -> [String: String] {
+        do {
+            let admin = try await ClusterAccess.kubeconfig(at: "/etc/kubernetes/admin.conf", on: controlPlane)
+            return try await ClusterAccess.with(admin, apiServer: address, port: port, on: controlPlane) { client in
+                var warnings: [String: String] = [:]
+                for name in names {
+                    do {
+                        try await client.delete(.nodes, name)
+                    } catch let error as KubeAPIError where error.isNotFound {
+                        continue
+                    } catch {
+                        warnings[name] = "its Node stays in the cluster (\(error)); remove it with kubectl delete node \(name)"
+                    }
+                }
+                return warnings
+            }
+        } catch {
+            return Dictionary(uniqueKeysWithValues: names.map { ($0, "its Node stays in the cluster (\(error)); remove it with kubectl delete node \($0)") })
+        }
     }
 
     /// What leaving etcd did on one host, put in front of its reset's outcome.

@@ -4,7 +4,8 @@ import Remote
 /// `kubeforge reset` on one host: what `kubeadm reset`'s cleanup-node phase removes
 /// (cmd/kubeadm/app/cmd/phases/reset/cleanupnode.go), plus the systemd units kubeforge itself wrote.
 /// One script per host; with `apply` false it only lists what exists and would go. Idempotent: a second run
-/// finds nothing. Not touched, as upstream: CNI configuration, iptables/IPVS rules, ~/.kube/config, binaries.
+/// finds nothing. Not touched, as upstream: CNI configuration (but for kubeforge's own bridge conflist),
+/// iptables/IPVS rules, ~/.kube/config, binaries.
 public struct HostReset: Sendable {
     /// Units stopped, kubelet first so it restarts nothing; disabled and removed when kubeforge wrote them.
     public static let units = ["kubelet", "kube-proxy", "kube-scheduler", "kube-controller-manager", "kube-apiserver", "etcd"]
@@ -25,10 +26,13 @@ public struct HostReset: Sendable {
         ["\(kubernetesDirectory)/manifests", kubeletDirectory, certificatesDir, etcdDataDir]
     }
 
-    /// Files removed besides the unit files (those go with their units): kubeforge's kubelet drop-in, then
-    /// kubeadm's kubeconfigs.
+    /// kubeforge's bridge network configuration (`cluster.network.plugin: bridge`), which kubeforge wrote.
+    public var cniConfiguration = "/etc/cni/net.d/10-kubeforge-bridge.conflist"
+
+    /// Files removed besides the unit files (those go with their units): kubeforge's kubelet drop-in and bridge
+    /// conflist, then kubeadm's kubeconfigs.
     var removedFiles: [String] {
-        ["\(systemdDirectory)/kubelet.service.d/10-kubeadm.conf"] + Self.kubeconfigs.map { "\(kubernetesDirectory)/\($0)" }
+        ["\(systemdDirectory)/kubelet.service.d/10-kubeadm.conf", cniConfiguration] + Self.kubeconfigs.map { "\(kubernetesDirectory)/\($0)" }
     }
 
     /// Prints one line per change ("stop kubelet.service", "remove FILE", …) and exits non-zero if any failed.
