@@ -98,6 +98,7 @@ let package = Package(
                 "KubeTypes", "Remote", "SSH", "Inventory", "Preflight", "PKI", "KubeadmConfig", "Templates", "KubeAPI", "Bootstrap",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "X509", package: "swift-certificates"),
             ]
         ),
         .executableTarget(name: "kubeforge", dependencies: ["KubeforgeCLI"]),

@@ -18,6 +18,7 @@ public struct Kubeforge: AsyncParsableCommand {
             CertsCommand.self,
             TokenCommand.self,
             UpCommand.self,
+            KubeconfigCommand.self,
             ResetCommand.self,
         ]
     )

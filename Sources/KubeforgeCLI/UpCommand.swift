@@ -105,6 +105,9 @@ struct UpCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         print("kubeforge up: \(dryRun ? "dry run complete, nothing changed" : "done") in \(elapsed.formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 1))))")
+        if !dryRun, await session.apiServerHealthy {
+            print("kubeforge up: use the cluster from here with: kubeforge kubeconfig -i \(target.inventory) > kubeconfig && KUBECONFIG=$PWD/kubeconfig kubectl get nodes")
+        }
     }
 
     /// `--bundle DIR` wins over the inventory's `binaries`; systemd mode needs one of them.
