@@ -31,6 +31,7 @@ struct UpPhasesTests {
         let titles = UpPhases(plan: plan(.systemd), options: try options()).phases().map(\.title)
         #expect(titles == [
             "Connect to 3 hosts",
+            "Look for the running cluster on k8s-master",
             "Preflight on 3 hosts",
             "Prepare 3 hosts (OS settings, containerd)",
             "Certificates and kubeconfigs for k8s-node1, k8s-master",
@@ -65,7 +66,7 @@ struct UpPhasesTests {
         #expect(etcd.count == 10)
         #expect(etcd.allSatisfy { $0 is KeptPhase }, "a working etcd member must not be stopped by a later failure")
         // The control plane's units are stopped again if a later phase fails.
-        #expect(phases.contains { $0 is StartUnitsPhase && $0.title.contains("kube-apiserver") })
+        #expect(phases.contains { ($0 as? UnlessInCluster)?.inner is StartUnitsPhase && $0.title.contains("kube-apiserver") })
     }
 
     /// kubeadm's EtcdLearnerMode: default on from v1.29; before, members join as voters straight away.
@@ -78,7 +79,7 @@ struct UpPhasesTests {
         #expect(try etcdTitles("v1.29.0") == ["Add etcd member k8s-node1 (https://10.0.0.12:2380) through k8s-master",
                                                "Promote etcd learner k8s-node1 to a voting member through k8s-master"])
         let add = try #require(UpPhases(plan: plan(.systemd, version: "v1.33.0"), options: try options()).phases()
-            .compactMap { ($0 as? KeptPhase)?.inner as? AddEtcdMemberPhase }.first)
+            .compactMap { (($0 as? KeptPhase)?.inner as? UnlessInCluster)?.inner as? AddEtcdMemberPhase }.first)
         #expect(try await add.dryRun() == ["would run etcdctl member add k8s-node1 --peer-urls=https://10.0.0.12:2380 --learner on k8s-master"])
 
         // featureGates decide over the version's default, both ways.
@@ -95,6 +96,7 @@ struct UpPhasesTests {
         let titles = UpPhases(plan: plan(.staticPod), options: try options(resolver: false, skipPrepare: true)).phases().map(\.title)
         #expect(titles == [
             "Connect to 3 hosts",
+            "Look for the running cluster on k8s-master",
             "Preflight on 3 hosts",
             "Certificates and kubeconfigs for k8s-node1, k8s-master",
             "Write the etcd static Pod manifest on k8s-master",

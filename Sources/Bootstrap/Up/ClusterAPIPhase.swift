@@ -42,6 +42,9 @@ public struct ClusterAPIPhase: Phase {
         let token = try BootstrapTokenSecret(token: .generate(), description: BootstrapTokenSecret.initDescription,
                                              expires: Date().addingTimeInterval(24 * 3600))
         let indented: @Sendable (String) -> Void = { [report] in report("    " + $0) }
+        let newWorkers = await session.newHosts(plan.workers)
+        let existing = await session.existing
+        let needsToken = !newWorkers.isEmpty || (plan.workers.isEmpty && existing.isEmpty)
         try await ClusterAccess.with(admin, apiServer: endpoint.advertiseAddress, port: endpoint.bindPort, on: first.host) { client in
             let objects = try InitObjects(config: config, options: plan.renderOptions())
             try await InitAPIPhases.ensureClusterAdmins(objects: objects, admin: client, superAdmin: {
@@ -59,13 +62,15 @@ public struct ClusterAPIPhase: Phase {
                 try await own.markControlPlane()
             }
             let ca = String(decoding: try await first.host.readFile("\(ClusterCertificatesPhase.pkiDir)/ca.crt"), as: UTF8.self)
-            try await phases.bootstrapToken([token], certificateAuthorityPEM: ca, printTokens: false)
+            // A token only when this run joins workers or has none to join (then its join command is printed).
+            try await phases.bootstrapToken(needsToken ? [token] : [], certificateAuthorityPEM: ca, printTokens: false)
             try await phases.addons(.all)
         }
         for host in plan.controlPlanes {
             let finalize = KubeletFinalize(host: host.host, registration: plan.configuration(for: host.inventory).initConfiguration.nodeRegistration)
             try await finalize.run(report: { [report] in report("    \(host.name): " + $0) })
         }
+        guard needsToken else { return }
         await session.setJoinToken(token.token)
         let join = JoinCommandLine(endpoint: JoinCommandLine.endpoint(fromServer: admin.server), token: token.token.value,
                                caCertHashes: try DiscoveryHash.of(certificatePEM: admin.certificateAuthorityPEM))

@@ -43,7 +43,8 @@ public struct ClusterCertificatesPhase: Phase {
         }
         await session.setDiscoveryHash(try DiscoveryHash.of(ca))
 
-        for host in plan.certificateHosts {
+        // Hosts already in the cluster keep the certificates they run with.
+        for host in await session.newHosts(plan.certificateHosts) {
             let local = "\(work)/hosts/\(host.name)"
             try copyShared(from: "\(shared)/pki", to: "\(local)/pki", controlPlane: host.inventory.isControlPlane)
             let options = plan.certificateOptions(for: host.inventory, certificatesDir: "\(local)/pki", kubeconfigDir: local)

@@ -45,6 +45,7 @@ public struct UpPhases: Sendable {
     public func phases() -> [any Phase] {
         var phases: [any Phase] = [
             ConnectHostsPhase(plan.hosts, concurrency: options.concurrency, connect: connect, report: report),
+            ExistingClusterPhase(plan: plan, session: session, report: report),
             UpPreflightPhase(plan.hosts, cluster: plan.cluster, ignore: options.ignore, concurrency: options.concurrency,
                              deferToPrepare: !options.skipPrepare, session: session, report: report),
         ]
@@ -72,11 +73,12 @@ public struct UpPhases: Sendable {
         case .systemd:
             guard let resolver = options.resolver else { return [] }
             let session = session
-            var phases = bringUp(first, resolver: resolver).firstMemberPhases(on: first.host)
+            var phases = bringUp(first, resolver: resolver).firstMemberPhases(on: first.host).map { UnlessInCluster($0, host: first.name, session: session) }
             for member in members.dropFirst() {
                 phases += bringUp(member, resolver: resolver).joiningMemberPhases(on: member.host, through: first.host)
+                    .map { UnlessInCluster($0, host: member.name, session: session) }
             }
-            return phases.map { phase in KeptPhase(phase) { if phase is StartUnitsPhase { await session.markEtcdStarted() } } }
+            return phases.map { phase in KeptPhase(phase) { if phase.inner is StartUnitsPhase { await session.markEtcdStarted() } } }
         case .staticPod:
             // The kubelet starts these; members after the first list the ones before them (kubeadm's join order).
             var phases: [any Phase] = []
@@ -88,9 +90,9 @@ public struct UpPhases: Sendable {
                 options.etcdExistingMembers = earlier.isEmpty ? [] : earlier + [me]
                 earlier.append(me)
                 let render = options
-                phases.append(WriteFilesPhase("Write the etcd static Pod manifest on \(member.name)", on: member.host) {
+                phases.append(UnlessInCluster(WriteFilesPhase("Write the etcd static Pod manifest on \(member.name)", on: member.host) {
                     try ClusterRenderer(config: config, options: render).etcdLocalPhase()
-                })
+                }, host: member.name, session: session))
             }
             return phases
         }
@@ -116,23 +118,24 @@ public struct UpPhases: Sendable {
                 let bringUp = ControlPlaneBringUp(config: plan.configuration(for: host.inventory), options: plan.renderOptions(),
                                                   resolver: resolver, waiter: options.controlPlaneWaiter)
                 phases += bringUp.controlPlanePhases(on: host.host).map { phase in
-                    phase is WaitForHealthPhase ? KeptPhase(phase) { await session.markAPIServerHealthy() } : phase
+                    let wrapped = UnlessInCluster(phase, host: host.name, session: session)
+                    return phase is WaitForHealthPhase ? KeptPhase(wrapped) { await session.markAPIServerHealthy() } : wrapped
                 }
             }
             for host in controlPlanes {
                 let bringUp = ControlPlaneBringUp(config: plan.configuration(for: host.inventory), options: plan.renderOptions(),
                                                   resolver: resolver, waiter: options.controlPlaneWaiter)
-                phases += bringUp.kubeletPhases(on: host.host)
+                phases += bringUp.kubeletPhases(on: host.host).map { UnlessInCluster($0, host: host.name, session: session) }
             }
             return phases
         case .staticPod:
             return controlPlanes.map { host in
                 let config = plan.configuration(for: host.inventory)
                 let render = plan.renderOptions()
-                return WriteFilesPhase("Write the control-plane static Pod manifests and kubelet files on \(host.name)", on: host.host) {
+                return UnlessInCluster(WriteFilesPhase("Write the control-plane static Pod manifests and kubelet files on \(host.name)", on: host.host) {
                     let cluster = try ClusterRenderer(config: config, options: render)
                     return try cluster.controlPlanePhase("all").merging(try cluster.kubeletFiles()) { $1 }
-                }
+                }, host: host.name, session: session)
             }
         }
     }

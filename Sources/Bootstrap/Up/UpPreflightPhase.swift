@@ -35,6 +35,8 @@ public struct UpPreflightPhase: Phase {
     }
 
     public func run() async throws {
+        let hosts = await session.newHosts(self.hosts)
+        guard !hosts.isEmpty else { report("    every host is already in the cluster"); return }
         let preflight = await Preflight.run(hosts.map { (Self.target(for: $0.inventory, cluster: cluster), $0.host) },
                                             concurrency: concurrency, ignore: ignore)
         let (failures, deferred) = Self.judge(preflight, deferToPrepare: deferToPrepare)

@@ -25,11 +25,13 @@ public struct UpPreparePhase: Phase {
         self.report = report
     }
 
-    private var connections: [Preparation.Connection] {
-        hosts.map { Preparation.Connection(target: PrepareTarget(host: $0.inventory), host: .success($0.host)) }
+    private func connections() async -> [Preparation.Connection] {
+        await session.newHosts(hosts).map { Preparation.Connection(target: PrepareTarget(host: $0.inventory), host: .success($0.host)) }
     }
 
     public func run() async throws {
+        let connections = await connections()
+        guard !connections.isEmpty else { report("    every host is already in the cluster"); return }
         let prepared = await Preparation.run(connections, settings: settings, dryRun: false, concurrency: concurrency)
         var failed: [String] = []
         for host in prepared.hosts {
@@ -64,7 +66,7 @@ public struct UpPreparePhase: Phase {
     }
 
     public func dryRun() async throws -> [String] {
-        let prepared = await Preparation.run(connections, settings: settings, dryRun: true, concurrency: concurrency)
+        let prepared = await Preparation.run(await connections(), settings: settings, dryRun: true, concurrency: concurrency)
         var lines: [String] = []
         for host in prepared.hosts {
             switch host.status {

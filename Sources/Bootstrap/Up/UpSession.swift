@@ -19,6 +19,9 @@ public actor UpSession {
     public private(set) var joinToken: PKI.BootstrapToken?
     /// Node name → how long joining took, for the final table.
     public private(set) var joined: [String: Duration] = [:]
+    /// Hosts already part of the cluster when this run began (a registered Node, or an etcd-only member with
+    /// data): a second `up` leaves them as they are.
+    public private(set) var existing: Set<String> = []
 
     public init() {}
 
@@ -29,6 +32,9 @@ public actor UpSession {
     func markAPIServerHealthy() { apiServerHealthy = true }
     func note(_ text: String) { notes.append(text) }
     func setJoinToken(_ token: PKI.BootstrapToken) { joinToken = token }
+    func setExisting(_ names: Set<String>) { existing = names }
+    /// The hosts this run brings up (those not already in the cluster).
+    public func newHosts(_ hosts: [UpHost]) -> [UpHost] { hosts.filter { !existing.contains($0.name) } }
     func markJoined(_ name: String, after duration: Duration) { joined[name] = duration }
 
     /// Removes the operator-side private key material; safe to call more than once.
