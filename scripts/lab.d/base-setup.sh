@@ -30,6 +30,12 @@ systemctl mask --quiet \
 systemctl disable --quiet etcd.service
 rm -f /etc/systemd/system/etcd2.service
 
+# containerd looks for CNI plugins in /opt/cni/bin; Debian's containernetworking-plugins puts them in
+# /usr/lib/cni. One link per plugin (not a link for the directory), so what writes into /opt/cni/bin
+# (a CNI's installer) does not write into the package's directory.
+mkdir -p /opt/cni/bin
+for plugin in /usr/lib/cni/*; do ln -s "$plugin" /opt/cni/bin/; done
+
 # chronyd cannot set the clock in a container (and must not: the clock is the machine's); run it with -x
 # so it still serves and reports like a real host.
 mkdir -p /etc/systemd/system/chrony.service.d

@@ -10,6 +10,7 @@ LAB_PACKAGES=(
     iproute2 procps kmod iputils-ping
     chrony
     containerd runc conntrack iptables ebtables ethtool socat
+    containernetworking-plugins
     etcd-server
 )
 

@@ -3,7 +3,7 @@
 # Per host NAME:
 #   $LAB_STATE/identity/NAME/   host keys, machine-id, product_uuid — kept across down/up so known_hosts
 #                               stays valid
-#   $LAB_STATE/hosts.d/NAME/    upper (the host's overlay layer), address, nspawn.pid — removed by down
+#   $LAB_STATE/hosts.d/NAME/    upper (the host's overlay layer), address, nspawn.pid, mode — removed by down
 #   $LAB_STATE/logs/NAME.console.log   the boot console of the last run
 #   netns kf-NAME, veth kfv-OCTET (root side, on kfbr0) / eth0 (host side)
 
@@ -32,6 +32,9 @@ nspawn_pid() {
 host_running() { nspawn_pid "$1" >/dev/null; }
 
 host_address() { cat "$(host_dir "$1")/address" 2>/dev/null; }
+
+# How a host was booted: "default", or "kubelet" (what a real kubelet needs; see boot_host).
+host_mode() { cat "$(host_dir "$1")/mode" 2>/dev/null || echo default; }
 
 # Hosts with state (running or not), in address order.
 known_host_names() {
@@ -189,10 +192,22 @@ tracking_cgroup_roots() {
 }
 
 boot_host() {
-    local base=$1 name=$2 dir log
+    local base=$1 name=$2 mode=$3 dir log writable=network capabilities=CAP_NET_ADMIN extra=()
     dir=$(host_dir "$name")
     mkdir -p "$LAB_STATE/logs"
     log="$LAB_STATE/logs/$name.console.log"
+    # A network namespace given by path does not imply --private-network, so ask for what that would
+    # grant: CAP_NET_ADMIN (iptables, ip, conntrack) and a writable /proc/sys/net (per-host sysctls).
+    # kubelet mode (shared/lab-notes.md): the kubelet writes kernel.panic, kernel.panic_on_oops and
+    # vm.overcommit_memory (a writable /proc/sys, whose non-net sysctls are this machine's), creates cgroups
+    # (a writable /sys, which also shows every host the same MAC on a shared interface, so UniqueMAC fails
+    # there), opens /dev/kmsg and needs more than CAP_NET_ADMIN.
+    if [ "$mode" = kubelet ]; then
+        writable=yes
+        capabilities=all
+        extra=(--bind=/dev/kmsg)
+    fi
+    echo "$mode" >"$dir/mode"
     (
         # Without a host systemd, nspawn --keep-unit puts its payload/ and supervisor/ cgroups below its own
         # cgroup; give each host its own, or all containers' systemds would share (and kill) one tree.
@@ -202,13 +217,11 @@ boot_host() {
         done
         # setsid: the host outlives the shell that started it. stdin is not a tty, so the console is
         # read-only and only logged. fds 8/9 are lab locks and must not stay held by the host.
-        # A network namespace given by path does not imply --private-network, so ask for what that would
-        # grant: CAP_NET_ADMIN (iptables, ip, conntrack) and a writable /proc/sys/net (per-host sysctls).
-        SYSTEMD_NSPAWN_API_VFS_WRITABLE=network \
+        SYSTEMD_NSPAWN_API_VFS_WRITABLE=$writable \
         exec setsid systemd-nspawn --quiet --boot --register=no --keep-unit \
             --directory="$base" --overlay="$base:$dir/upper:/" \
             --machine="$name" --hostname="$name" \
-            --network-namespace-path="/run/netns/kf-$name" --capability=CAP_NET_ADMIN \
+            --network-namespace-path="/run/netns/kf-$name" --capability="$capabilities" ${extra[@]+"${extra[@]}"} \
             --link-journal=no --resolv-conf=off --timezone=off --console=read-only \
             </dev/null >"$log" 2>&1 8>&- 9>&-
     ) &
@@ -288,10 +301,18 @@ validate_host_name() {
 }
 
 hosts_up() {
-    local names_csv=$1 base n a wanted=() to_boot=() all=()
+    local names_csv=$1 mode=$2 base n a wanted=() to_boot=() all=()
     IFS=, read -r -a wanted <<<"$names_csv"
     [ ${#wanted[@]} -gt 0 ] || die_input "--hosts: no host names given"
     for n in "${wanted[@]}"; do validate_host_name "$n"; done
+    if [ "$mode" = kubelet ] && [ ! -e /dev/kmsg ]; then
+        die "kubelet mode binds /dev/kmsg into the hosts, and this machine has none"
+    fi
+    # One mode for the whole lab: hosts that run are never rebooted behind a test's back.
+    for n in $(running_host_names); do
+        [ "$(host_mode "$n")" = "$mode" ] && continue
+        die "host $n runs in $(host_mode "$n") mode, not $mode (--kubelet, or KUBEFORGE_BUNDLE, chooses kubelet mode); run scripts/lab down first"
+    done
 
     mkdir -p "$LAB_STATE/hosts.d" "$LAB_STATE/identity"
     ensure_client_key
@@ -322,12 +343,13 @@ hosts_up() {
     done
     write_known_hosts "${all[@]}"
     for n in "${to_boot[@]+"${to_boot[@]}"}"; do
-        log "booting $n at $(host_address "$n")"
-        boot_host "$base" "$n"
+        log "booting $n at $(host_address "$n")$([ "$mode" = kubelet ] && echo " (kubelet mode)")"
+        boot_host "$base" "$n" "$mode"
     done
     wait_for_ssh "${all[@]}"
     for n in "${all[@]}"; do printf '%s %s\n' "$n" "$(host_address "$n")"; done >"$LAB_STATE/hosts.tmp"
     mv "$LAB_STATE/hosts.tmp" "$LAB_STATE/hosts"
+    echo "$mode" >"$LAB_STATE/mode"
     touch "$LAB_STATE/ready"
     log "ready: $(tr '\n' ' ' <"$LAB_STATE/hosts")"
 }
@@ -366,7 +388,7 @@ hosts_down() {
     fi
     unmount_empty_netns_dir
     rm -rf "$LAB_STATE/hosts.d"
-    rm -f "$LAB_STATE/hosts" "$LAB_STATE/ready"
+    rm -f "$LAB_STATE/hosts" "$LAB_STATE/ready" "$LAB_STATE/mode"
     pids=$(pgrep -f -- '^systemd-nspawn .*--network-namespace-path=/run/netns/kf-' || true)
     [ -z "$pids" ] || die "lab hosts still running after down: pids $pids"
     log "down"
@@ -381,7 +403,7 @@ unmount_empty_netns_dir() {
 
 hosts_status() {
     local n a running ssh_ok any=0
-    printf '%-16s %-8s %-14s %s\n' HOST RUNNING ADDRESS SSH
+    printf '%-16s %-8s %-14s %-4s %s\n' HOST RUNNING ADDRESS SSH MODE
     for n in $(known_host_names); do
         any=1
         a=$(host_address "$n")
@@ -391,7 +413,7 @@ hosts_status() {
             running=yes
             if lab_ssh "$LAB_STATE/known_hosts" "root@$a" true </dev/null 2>/dev/null; then ssh_ok=yes; fi
         fi
-        printf '%-16s %-8s %-14s %s\n' "$n" "$running" "$a" "$ssh_ok"
+        printf '%-16s %-8s %-14s %-4s %s\n' "$n" "$running" "$a" "$ssh_ok" "$(host_mode "$n")"
     done
     [ "$any" = 1 ] || echo "(no lab hosts; scripts/lab up)"
     light_status
