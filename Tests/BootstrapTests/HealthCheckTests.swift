@@ -28,7 +28,7 @@ struct HealthCheckTests {
         let refused = KubeAPIError.transport(request: "get /livez", endpoint: "https://127.0.0.1:6443", reason: "connection refused")
         #expect(HealthCheck.Probe.outcome(body: nil, error: refused) == .notYet("connection refused"))
         let forbidden = KubeAPIError.status(KubeStatus(reason: "Forbidden", code: 403), request: "get /livez")
-        guard case .cannotRun = HealthCheck.Probe.outcome(body: nil, error: forbidden) else { Issue.record("a 403 cannot pass by waiting"); return }
+        guard case .refused = HealthCheck.Probe.outcome(body: nil, error: forbidden) else { Issue.record("a 403 is a refusal"); return }
     }
 
     @Test func commandsThatCannotRunFailAtOnce() {

@@ -17,6 +17,12 @@ struct JoinServerTests {
     /// init's API phases on the control plane (what a joining node needs), with the token of the capture.
     static func initialise(_ cluster: TestCluster) async throws {
         try await cluster.registerNode()
+        // Stands in for kube-apiserver's Node authorizer, which lets a kubelet read and patch its own Node.
+        try await cluster.server.put(["apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole", "metadata": ["name": "test:node-self"],
+                                      "rules": [["apiGroups": [""], "resources": ["nodes"], "verbs": ["get", "patch"]]]])
+        try await cluster.server.put(["apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding", "metadata": ["name": "test:node-self"],
+                                      "roleRef": ["apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "test:node-self"],
+                                      "subjects": [["apiGroup": "rbac.authorization.k8s.io", "kind": "Group", "name": "system:nodes"]]])
         try await cluster.withClient { client in
             var phases = InitAPIPhases(client: client, objects: try InitObjects(config: cluster.config), report: { _ in })
             phases.retry = KubeRetry(timeout: .seconds(5), interval: .milliseconds(50))
@@ -55,8 +61,9 @@ struct JoinServerTests {
             let worker = try Self.worker()
             defer { try? FileManager.default.removeItem(atPath: worker.rootfs!) }
             let lines = Lines()
-            let join = JoinWorkflow(host: worker, options: try await Self.options(cluster),
-                                    kubelet: KubeletStandIn(host: worker, nodeName: "k8s-node1", apiServerPort: cluster.server.port)) { lines.add($0) }
+            var kubelet = KubeletStandIn(host: worker, nodeName: "k8s-node1", apiServerPort: cluster.server.port)
+            kubelet.registered = { try await cluster.registerNode("k8s-node1") }
+            let join = JoinWorkflow(host: worker, options: try await Self.options(cluster), kubelet: kubelet) { lines.add($0) }
             try await join.run()
 
             // kubeadm's own requests, in order (the kubelet's are the stand-in's).
@@ -84,6 +91,10 @@ struct JoinServerTests {
             #expect(try await worker.stat(JoinWorkflow.kubeletKubeconfigPath)?.mode == 0o600)
             #expect(lines.all.contains("[kubelet-start] Waiting for the kubelet to perform the TLS Bootstrap..."))
             #expect(lines.all.last?.contains("This node has joined the cluster:") == true)
+            // The node's CRI socket on its Node, set with the node's own identity as kubeadm v1.28's join does.
+            let node = await cluster.server.object(.nodes, name: "k8s-node1")
+            #expect(node?[path: ["metadata", "annotations", "kubeadm.alpha.kubernetes.io/cri-socket"]]?.stringValue == "unix:///var/run/containerd/containerd.sock")
+            #expect(await cluster.requests().contains { $0.verb == "patch" && $0.user == "system:node:k8s-node1" })
         }
     }
 

@@ -12,7 +12,7 @@ import X509
 /// (`generateName: csr-`, signer kubernetes.io/kube-apiserver-client-kubelet, CN system:node:<name>,
 /// O system:nodes, an ECDSA P-256 key), waits for the signed certificate, writes
 /// /var/lib/kubelet/pki/kubelet-client-<time>.pem with kubelet-client-current.pem pointing at it, then
-/// kubelet.conf naming that file — and registers its Node.
+/// kubelet.conf naming that file, and registers its Node as the kubelet would.
 public struct KubeletStandIn: KubeletService {
     public let host: LocalHost
     public let nodeName: String
@@ -84,7 +84,11 @@ public struct KubeletStandIn: KubeletService {
 
             """
         try await host.writeFile(JoinWorkflow.kubeletKubeconfigPath, contents: Data(kubeconfig.utf8), mode: 0o600)
+        try await registered?()
     }
+
+    /// Registers the Node (the real kubelet does with its new identity); tests set it.
+    public var registered: (@Sendable () async throws -> Void)?
 
     public func waitHealthy() async throws {}
 }

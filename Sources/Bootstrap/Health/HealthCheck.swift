@@ -71,8 +71,11 @@ enum ProbeOutcome: Equatable {
     case healthy
     /// Not yet: worth probing again (connection refused, 500 while starting, not `ok`).
     case notYet(String)
-    /// The probe itself cannot work (a missing tool, a refused forward, credentials refused): waiting is pointless.
+    /// The probe itself cannot work (a missing tool, a refused forward): waiting is pointless.
     case cannotRun(String)
+    /// The endpoint refused kubeforge (401/403). Permanent on a running server, but a kube-apiserver that has
+    /// just started answers 403 until its RBAC bootstrap policy exists, so this is waited out briefly.
+    case refused(String)
 }
 
 extension HealthCheck.Probe {
@@ -88,8 +91,8 @@ extension HealthCheck.Probe {
         return evaluate(result).map(ProbeOutcome.notYet) ?? .healthy
     }
 
-    /// Reads an HTTP answer: 200 `ok` is healthy; 401/403 mean the endpoint refuses kubeforge and waiting will
-    /// not change that; anything else (refused, reset, 500 while starting) may pass.
+    /// Reads an HTTP answer: 200 `ok` is healthy; 401/403 mean the endpoint refuses kubeforge; anything else
+    /// (refused, reset, 500 while starting) may pass.
     static func outcome(body: String?, error: (any Error)?) -> ProbeOutcome {
         if let body {
             let text = body.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -97,7 +100,7 @@ extension HealthCheck.Probe {
         }
         guard let error else { return .notYet("no answer") }
         if let api = error as? KubeAPIError {
-            if api.isUnauthorized || api.isForbidden { return .cannotRun("\(api)") }
+            if api.isUnauthorized || api.isForbidden { return .refused("\(api)") }
             if case let .unexpectedResponse(code, _, body) = api {
                 return .notYet("HTTP \(code): \(body.split(separator: "\n").suffix(5).joined(separator: " / "))")
             }

@@ -10,6 +10,9 @@ public struct HealthWaiter: Sendable {
     /// Give up early when systemd has restarted the unit this many times (it is crash-looping).
     public var maxRestarts: Int
     public var journalLines: Int
+    /// How long a 401/403 is waited out before it counts as final (a starting kube-apiserver refuses anonymous
+    /// health probes until its RBAC bootstrap policy is in place, within a few seconds).
+    public var refusalGrace: Duration = .seconds(20)
 
     public init(timeout: Duration = .seconds(120), interval: Duration = .seconds(1), maxRestarts: Int = 3, journalLines: Int = 30) {
         self.timeout = timeout
@@ -44,12 +47,23 @@ public struct HealthWaiter: Sendable {
         let start = clock.now
         let deadline = start + timeout
         var lastProbe = "not probed"
+        var refusedSince: ContinuousClock.Instant?
         while true {
-            switch await prober.probe() {
+            let outcome = await prober.probe()
+            if case .refused = outcome {} else { refusedSince = nil }
+            switch outcome {
             case .healthy:
                 return clock.now - start
             case let .notYet(problem):
                 lastProbe = problem
+            case let .refused(reason):
+                lastProbe = reason
+                let since = refusedSince ?? clock.now
+                refusedSince = since
+                if clock.now - since >= refusalGrace {
+                    let state = (try? await UnitState.read(check.unit, on: host)) ?? UnitState.parse("")
+                    throw try await failure(check, host: host, waited: clock.now - start, lastProbe: reason, state: state)
+                }
             case let .cannotRun(reason):
                 let state = (try? await UnitState.read(check.unit, on: host)) ?? UnitState.parse("")
                 throw try await failure(check, host: host, waited: clock.now - start, lastProbe: reason, state: state)

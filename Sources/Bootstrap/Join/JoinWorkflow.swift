@@ -26,6 +26,9 @@ public struct JoinWorkflow: Sendable {
         public var discoveryTimeout: Duration = .seconds(300)
         public var tlsBootstrapTimeout: Duration = .seconds(300)
         public var apiRetry: KubeRetry = .kubeadm
+        /// The control plane's version when known before discovery (up knows it): the kubelet's is checked
+        /// against it.
+        public var kubernetesVersion: KubernetesVersion?
 
         public init(endpoint: String, token: PKI.BootstrapToken) {
             self.endpoint = endpoint
@@ -77,7 +80,7 @@ public struct JoinWorkflow: Sendable {
     func preflight() async throws {
         report("[preflight] Running pre-flight checks")
         let (address, _) = try TokenDiscovery.split(options.endpoint)
-        let target = PreflightTarget(name: try await nodeName(), address: address, roles: [.worker])
+        let target = PreflightTarget(name: try await nodeName(), address: address, roles: [.worker], kubernetesVersion: options.kubernetesVersion)
         let result = await Preflight.run([(target, host)], concurrency: 1, ignore: options.ignore)
         guard let hostReport = result.hosts.first else { return }
         if let error = hostReport.error { throw InitError.failed("[preflight] \(error)") }
@@ -198,6 +201,7 @@ public struct JoinWorkflow: Sendable {
         try await kubelet.waitHealthy()
         try await waitForTLSBootstrap(state)
         try await host.removeFile(Self.bootstrapKubeconfigPath)
+        try await annotateCRISocket(state.nodeName)
     }
 
     /// Until kubelet.conf exists and its identity can talk to the API server (kubeadm polls every second,
@@ -221,6 +225,20 @@ public struct JoinWorkflow: Sendable {
         }
         throw InitError.failed("the kubelet did not finish its TLS bootstrap within \(options.tlsBootstrapTimeout): \(last) "
             + "(is kube-controller-manager approving and signing CSRs? `journalctl -u kubelet` on \(host.name))")
+    }
+
+    /// kubeadm ≤ v1.31 records the node's CRI socket on its Node, with the node's own identity (the Node
+    /// authorizer lets a kubelet patch its own Node).
+    func annotateCRISocket(_ name: String) async throws {
+        let kubeconfig = try await kubeletIdentity()
+        let (address, port) = try Self.serverAddress(kubeconfig.server)
+        let socket = options.registration.criSocket
+        try await ClusterAccess.with(kubeconfig, apiServer: address, port: port, on: host) { client in
+            try await client.patchNode(name, retry: options.apiRetry) { node in
+                node.annotations[NodeMarks.criSocketAnnotation] == socket ? nil
+                    : .object(["metadata": .object(["annotations": .object([NodeMarks.criSocketAnnotation: .string(socket)])])])
+            }
+        }
     }
 
     /// kubelet.conf with its certificate read in (the kubelet writes it pointing at kubelet-client-current.pem).

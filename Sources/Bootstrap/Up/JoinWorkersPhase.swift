@@ -1,6 +1,7 @@
 import Foundation
 import Inventory
 import KubeAPI
+import KubeTypes
 import PKI
 import Preflight
 import Remote
@@ -73,6 +74,7 @@ public struct JoinWorkersPhase: Phase {
         options.caCertHashes = pins
         options.registration = config.initConfiguration.nodeRegistration
         options.ignore = ignore
+        options.kubernetesVersion = try? KubernetesVersion(parsing: config.clusterConfiguration.kubernetesVersion)
         let lines = PrefixedLines(worker.name, report)
         try await JoinWorkflow(host: worker.host, options: options, kubelet: SystemdKubelet(host: worker.host, waiter: kubeletWaiter)) { lines.add($0) }.run()
         await session.markJoined(worker.name, after: clock.now - start)

@@ -2,8 +2,8 @@ import Foundation
 import KubeAPI
 import Remote
 
-/// Waits until every host's Node is Ready, then prints the nodes (name, roles, status, version, time to
-/// Ready). A node still not Ready at the deadline is named with why: its Ready condition and the last lines of
+/// Waits until every host's Node is Ready, then prints the nodes (name, roles, status, version, and how long
+/// each took from registering to Ready, as its Ready condition's transition time says). A node still not Ready at the deadline is named with why: its Ready condition and the last lines of
 /// its kubelet's journal.
 public struct WaitForNodesPhase: Phase {
     public let plan: UpPlan
@@ -25,19 +25,17 @@ public struct WaitForNodesPhase: Phase {
         guard let first = plan.controlPlanes.first else { return }
         let clock = ContinuousClock()
         let start = clock.now
-        var readySince: [String: Duration] = [:]
         var nodes: [KubeObject] = []
+        func ready(_ name: String) -> Bool { nodes.contains { $0.name == name && NodeStatus($0).ready } }
         while true {
             nodes = try await ClusterNodes.list(through: first)
-            for node in nodes where NodeStatus(node).ready && readySince[node.name] == nil { readySince[node.name] = clock.now - start }
-            let missing = plan.hosts.map(\.name).filter { readySince[$0] == nil }
-            if missing.isEmpty || clock.now - start >= timeout { break }
+            if plan.hosts.allSatisfy({ ready($0.name) }) || clock.now - start >= timeout { break }
             try await Task.sleep(for: interval)
         }
-        for line in NodeStatus.table(nodes.filter { node in plan.hosts.contains { $0.name == node.name } }, readyAfter: readySince) {
+        for line in NodeStatus.table(nodes.filter { node in plan.hosts.contains { $0.name == node.name } }) {
             report("    " + line)
         }
-        let notReady = plan.hosts.filter { readySince[$0.name] == nil }
+        let notReady = plan.hosts.filter { !ready($0.name) }
         guard !notReady.isEmpty else { return }
         var reasons: [String: [String]] = [:]
         for host in notReady {
@@ -79,12 +77,18 @@ public struct NodeStatus: Sendable {
 
     var version: String { node["status"]?["nodeInfo"]?["kubeletVersion"]?.stringValue ?? "" }
 
+    /// From the Node's registration to its Ready condition turning True.
+    var timeToReady: String {
+        guard ready, let created = node.metadata["creationTimestamp"]?.stringValue.flatMap(BootstrapTokenSecret.parseRFC3339),
+              let since = condition("Ready")?["lastTransitionTime"]?.stringValue.flatMap(BootstrapTokenSecret.parseRFC3339) else { return "-" }
+        return "\(max(0, Int(since.timeIntervalSince(created))))s"
+    }
+
     /// NAME ROLES STATUS VERSION READY AFTER, aligned.
-    public static func table(_ nodes: [KubeObject], readyAfter: [String: Duration]) -> [String] {
+    public static func table(_ nodes: [KubeObject]) -> [String] {
         let rows = [["NAME", "ROLES", "STATUS", "VERSION", "READY AFTER"]] + nodes.sorted { $0.name < $1.name }.map { node in
             let status = NodeStatus(node)
-            return [node.name, status.roles, status.ready ? "Ready" : "NotReady", status.version,
-                    readyAfter[node.name].map(UpDurations.text) ?? "-"]
+            return [node.name, status.roles, status.ready ? "Ready" : "NotReady", status.version, status.timeToReady]
         }
         let widths = (0..<5).map { column in rows.map { $0[column].count }.max() ?? 0 }
         return rows.map { row in
