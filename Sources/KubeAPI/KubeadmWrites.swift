@@ -3,13 +3,18 @@
 extension KubeClient {
     /// Creates the object; when it already exists, replaces it with the resourceVersion just read (so a
     /// concurrent change makes the update conflict and retry instead of being overwritten blindly).
+    /// A Service with a fixed ClusterIP that exists already is refused with 422 (the IP is allocated before the
+    /// name is checked), which kubeadm also takes to mean "exists".
     @discardableResult
     public func createOrUpdate(_ object: KubeObject, retry: KubeRetry = .kubeadm) async throws -> KubeObject {
         guard let kind = object.resourceKind else { return try await create(object) }
+        let exists: @Sendable (KubeAPIError) -> Bool = { error in
+            error.isAlreadyExists || (kind == .services && error.code == 422 && error.description.contains("already allocated"))
+        }
         return try await retry.run("create or update \(object.reference)", also: \.isConflict) {
             do {
                 return try await create(object)
-            } catch let error as KubeAPIError where error.isAlreadyExists {
+            } catch let error as KubeAPIError where exists(error) {
                 var replacement = object
                 replacement.resourceVersion = try await get(kind, object.name, namespace: object.namespace).resourceVersion
                 return try await update(replacement)

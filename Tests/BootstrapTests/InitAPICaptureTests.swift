@@ -135,7 +135,10 @@ struct InitAPICaptureTests {
                 #expect(await cluster.server.objects(.configmaps, namespace: "kube-system").filter { $0[path: ["metadata", "name"]]?.stringValue == "kubeadm-config" }.count == 1)
                 let taints = await cluster.server.object(.nodes, name: "k8s-master")?[path: ["spec", "taints"]]?.arrayValue
                 #expect(taints?.count == 1)
-                #expect(await cluster.requests().allSatisfy { $0.code < 400 || $0.code == 404 || $0.code == 409 })
+                // Refusals are only those a re-run meets: not found yet, already exists, and kube-dns's ClusterIP
+                // already allocated (kube-apiserver checks the IP before the name).
+                let refused = await cluster.requests().filter { $0.code >= 400 && $0.code != 404 && $0.code != 409 }
+                #expect(refused.map(\.line) == ["create 422 /api/v1/namespaces/kube-system/services?timeout=10s"])
             }
         }
     }

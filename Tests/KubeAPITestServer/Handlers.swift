@@ -151,8 +151,11 @@ extension APIServerCore {
         }
         object[path: ["metadata", "resourceVersion"]] = nil
         let key = key(resource, info, name: name)
+        // kube-apiserver allocates a Service's requested ClusterIP before it finds the name taken, so creating an
+        // existing kube-dns again answers 422 "provided IP is already allocated", not 409 (kubeadm expects both).
+        if resource == .services { try admitCreate(&object, resource, user: user) }
         guard store.objects[key] == nil else { throw .alreadyExists(resource, name) }
-        try admitCreate(&object, resource, user: user)
+        if resource != .services { try admitCreate(&object, resource, user: user) }
         guard !Self.isDryRun(info) else { return (201, object) }
         let event = store.write(object, at: key)
         committed(event)

@@ -37,15 +37,15 @@ public struct JoinWorkersPhase: Phase {
     }
 
     public func run() async throws {
-        guard let token = await session.joinToken, let first = plan.controlPlanes.first else {
-            throw UpError.certificates("no bootstrap token was created in this run")
-        }
+        guard let first = plan.controlPlanes.first else { return }
         let existing = try await ClusterNodes.names(through: first)
         let joining = plan.workers.filter { !existing.contains($0.name) }
         let already = plan.hosts.filter { existing.contains($0.name) }.map(\.name)
         if !already.isEmpty {
             report("    \(already.count) node\(already.count == 1 ? "" : "s") already in the cluster (\(already.joined(separator: ", "))); joining \(joining.isEmpty ? "none" : joining.map(\.name).joined(separator: ", "))")
         }
+        guard !joining.isEmpty else { return }
+        guard let token = await session.joinToken else { throw UpError.certificates("no bootstrap token was created in this run") }
         let admin = try await ClusterAccess.kubeconfig(at: "\(ClusterCertificatesPhase.kubeconfigDir)/admin.conf", on: first.host)
         let pins = try DiscoveryHash.of(certificatePEM: admin.certificateAuthorityPEM)
         let results = await FanOut.map(joining, concurrency: concurrency) { worker in

@@ -70,15 +70,19 @@ public struct PodNetworkPhase: Phase {
             try await host.host.writeFile(path, contents: conflist, mode: 0o644)
             changed.append("\(path) for \(own)")
         }
-        let routes = plan.hosts.filter { $0.name != host.name }.compactMap { peer in
-            cidrs[peer.name].map { ShellQuote.join(["ip", "route", "replace", $0, "via", peer.inventory.internalAddress]) }
+        // One round trip: each missing route is added and named on stdout; routes already there are left alone.
+        let routes = plan.hosts.filter { $0.name != host.name }.compactMap { peer -> String? in
+            guard let cidr = cidrs[peer.name] else { return nil }
+            let (q, via) = (ShellQuote.quote(cidr), ShellQuote.quote(peer.inventory.internalAddress))
+            return "ip route show \(q) | grep -q \"via \"\(via)\" \" || { ip route replace \(q) via \(via) && echo \(q); }"
         }
         if !routes.isEmpty {
             let result = try await host.host.run(routes.joined(separator: " && "))
             guard result.succeeded else {
                 throw UpError.certificates("routes to the other nodes' pod ranges: \(result.stderrText.trimmingCharacters(in: .whitespacesAndNewlines))")
             }
-            changed.append("\(routes.count) route\(routes.count == 1 ? "" : "s") to the other nodes' pods")
+            let added = result.stdoutText.split(separator: "\n")
+            if !added.isEmpty { changed.append("route\(added.count == 1 ? "" : "s") to \(added.joined(separator: ", "))") }
         }
         return changed.isEmpty ? "unchanged" : changed.joined(separator: ", ")
     }
