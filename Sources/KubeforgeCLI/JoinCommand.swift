@@ -55,6 +55,9 @@ struct JoinCommand: AsyncParsableCommand {
     @Option(help: "With --control-plane: the key that decrypts the uploaded certificates.")
     var certificateKey: String?
 
+    @Option(help: ArgumentHelp("Install the kubelet (binary, kubelet.service, 10-kubeadm.conf) from this directory of binaries first.", valueName: "dir"))
+    var bundle: String?
+
     @Option(help: ArgumentHelp("Resolve every host path under this directory.", valueName: "dir"))
     var rootfs: String?
 
@@ -124,6 +127,11 @@ struct JoinCommand: AsyncParsableCommand {
             throw ConfigInput.badInput("--ignore-preflight-errors: \(error)")
         }
         options.dryRun = dryRun
+        if let bundle {
+            let path = URL(fileURLWithPath: bundle).standardizedFileURL.path
+            guard FileManager.default.fileExists(atPath: "\(path)/kubelet") else { throw ConfigInput.badInput("--bundle \(bundle): no kubelet there") }
+            options.resolver = BinaryResolver(source: .directory(path))
+        }
         options.discoveryTimeout = Duration.seconds(join.timeouts.discovery.seconds)
         options.tlsBootstrapTimeout = Duration.seconds(join.timeouts.tlsBootstrap.seconds)
         return options

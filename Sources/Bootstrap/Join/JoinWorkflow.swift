@@ -29,6 +29,9 @@ public struct JoinWorkflow: Sendable {
         /// The control plane's version when known before discovery (up knows it): the kubelet's is checked
         /// against it.
         public var kubernetesVersion: KubernetesVersion?
+        /// Installs the kubelet (binary, kubelet.service, its 10-kubeadm.conf drop-in) from a bundle first; nil:
+        /// it is installed already (packages), as kubeadm assumes.
+        public var resolver: BinaryResolver?
 
         public init(endpoint: String, token: PKI.BootstrapToken) {
             self.endpoint = endpoint
@@ -64,6 +67,7 @@ public struct JoinWorkflow: Sendable {
     public func run() async throws {
         try await preflight()
         let state = try await readCluster()
+        try await installKubelet(version: state.cluster.kubernetesVersion)
         try await kubeletStart(state)
         report("""
 
@@ -75,12 +79,35 @@ public struct JoinWorkflow: Sendable {
             """)
     }
 
+    // MARK: the kubelet itself
+
+    /// With a bundle: the kubelet of the bundle (which must be the cluster's `version`) in /usr/local/bin, its
+    /// unit and drop-in, enabled (kubelet-start starts it).
+    func installKubelet(version: String) async throws {
+        guard let resolver = options.resolver else { return }
+        var options = RenderOptions()
+        options.binaryDirectory = BinarySpec.defaultInstallDirectory
+        options.kubeletBinary = BinarySpec.defaultInstallDirectory + "/kubelet"
+        var config = KubeadmConfiguration()
+        config.clusterConfiguration.kubernetesVersion = version
+        let bringUp = ControlPlaneBringUp(config: config, options: options, resolver: resolver, kubernetesVersion: version)
+        for phase in bringUp.kubeletPhases(on: host) where !(phase is StartUnitsPhase) && !(phase is WaitForHealthPhase) {
+            if self.options.dryRun {
+                for line in try await phase.dryRun() { report("[dryrun] \(line)") }
+            } else {
+                try await phase.run()
+            }
+        }
+        if !self.options.dryRun { _ = try await host.run(ShellQuote.join(["systemctl", "enable", "kubelet.service"])) }
+    }
+
     // MARK: preflight
 
     func preflight() async throws {
         report("[preflight] Running pre-flight checks")
         let (address, _) = try TokenDiscovery.split(options.endpoint)
-        let target = PreflightTarget(name: try await nodeName(), address: address, roles: [.worker], kubernetesVersion: options.kubernetesVersion)
+        var target = PreflightTarget(name: try await nodeName(), address: address, roles: [.worker], kubernetesVersion: options.kubernetesVersion)
+        if options.resolver != nil { target.kubelet = .installedByKubeforge }
         let result = await Preflight.run([(target, host)], concurrency: 1, ignore: options.ignore)
         guard let hostReport = result.hosts.first else { return }
         if let error = hostReport.error { throw InitError.failed("[preflight] \(error)") }

@@ -62,15 +62,8 @@ public struct JoinWorkersPhase: Phase {
         let clock = ContinuousClock()
         let start = clock.now
         let config = plan.configuration(for: worker.inventory)
-        if let resolver {
-            let bringUp = ControlPlaneBringUp(config: config, options: plan.renderOptions(), resolver: resolver)
-            for phase in bringUp.kubeletPhases(on: worker.host) where !(phase is StartUnitsPhase) && !(phase is WaitForHealthPhase) {
-                try await phase.run()
-            }
-            // Enabled now, started by join once its files are written (kubeadm's Service-Kubelet check wants it enabled).
-            _ = try await worker.host.run(ShellQuote.join(["systemctl", "enable", "kubelet.service"]))
-        }
         var options = JoinWorkflow.Options(endpoint: plan.controlPlaneEndpoint, token: token)
+        options.resolver = resolver
         options.caCertHashes = pins
         options.registration = config.initConfiguration.nodeRegistration
         options.ignore = ignore
