@@ -95,3 +95,32 @@ final class Counter: @unchecked Sendable {  // invariant: `count` under `lock`
     func add() { lock.lock(); count += 1; lock.unlock() }
     var value: Int { lock.lock(); defer { lock.unlock() }; return count }
 }
+
+/// Control-plane join's download-certs against the real kubeadm-certs Secret of the capture, encrypted by
+/// upstream kubeadm v1.28.7 with certificate key 0123…cdef (../shared/reference/kubeadm-api/README.md).
+struct CapturedKubeadmCertsTests {
+    static let key = String(repeating: "0123456789abcdef", count: 4)
+
+    static func captured() throws -> KubeObject {
+        try #require(try KubeadmCapture.createdObjects("upload-certs").first { $0.name == "kubeadm-certs" })
+    }
+
+    @Test func theCapturedSecretDecryptsWithItsKeyIntoTheClustersFiles() throws {
+        let files = try KubeadmCertsSecret.decrypt(Self.captured(), key: CertificateKey(hex: Self.key))
+        #expect(Set(files.keys) == Set(KubeadmCertsSecret.files(externalEtcd: false).map(\.key)))
+        for name in ["ca.crt", "front-proxy-ca.crt", "etcd-ca.crt"] {
+            #expect(String(decoding: files[name] ?? Data(), as: UTF8.self).hasPrefix("-----BEGIN CERTIFICATE-----"), "\(name)")
+        }
+        for name in ["ca.key", "front-proxy-ca.key", "etcd-ca.key", "sa.key"] {
+            #expect(String(decoding: files[name] ?? Data(), as: UTF8.self).contains("PRIVATE KEY-----"), "\(name)")
+        }
+        #expect(String(decoding: files["sa.pub"] ?? Data(), as: UTF8.self).hasPrefix("-----BEGIN PUBLIC KEY-----"))
+        // The CA is the cluster's: the same public key pin as cluster-info's CA.
+        #expect(try DiscoveryHash.of(certificatePEM: String(decoding: files["ca.crt"] ?? Data(), as: UTF8.self)) == [DiscoveryCaptureTests.capturedHash])
+    }
+
+    @Test func aWrongKeyDecryptsNothing() throws {
+        let wrong = try CertificateKey(hex: String(repeating: "f", count: 64))
+        #expect(throws: TokenError.self) { try KubeadmCertsSecret.decrypt(Self.captured(), key: wrong) }
+    }
+}
