@@ -50,6 +50,7 @@ struct UpPhasesTests {
             "Start kube-apiserver.service, kube-controller-manager.service, kube-scheduler.service on k8s-master",
             "Wait for kube-apiserver, kube-controller-manager, kube-scheduler to be healthy on k8s-master",
             "Install kubelet on k8s-master",
+            "Create /etc/kubernetes/manifests on k8s-master",
             "Write the kubelet unit and configuration on k8s-master",
             "Start kubelet.service on k8s-master",
             "Wait for kubelet to be healthy on k8s-master",

@@ -56,6 +56,12 @@ public actor BinaryResolver {
         }
     }
 
+    /// Whether `name` can be had: present in a bundle directory, or (downloads) assumed so.
+    public nonisolated func offers(_ name: String) -> Bool {
+        guard case let .directory(directory) = source else { return true }
+        return Self.candidatePaths(directory: directory, name: name).contains { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
     /// The paths looked at in a bundle directory, in order.
     public static func candidatePaths(directory: String, name: String) -> [String] {
         let dir = directory.hasSuffix("/") && directory.count > 1 ? String(directory.dropLast()) : directory

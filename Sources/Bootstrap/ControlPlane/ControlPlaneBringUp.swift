@@ -72,11 +72,18 @@ public struct ControlPlaneBringUp: Sendable {
         ]
     }
 
+    /// kubectl beside the other binaries, for the operator on a control plane (when the bundle has one).
+    public func kubectlPhase(on host: any Remote.Host) -> any Phase {
+        InstallBinariesPhase([BinarySpec.kubectl(version: kubernetesVersion, directory: options.binaryDirectory)], on: host,
+                             resolver: resolver, installer: installer, report: report)
+    }
+
     /// `kubelet-start`: the kubelet's unit, drop-in, config.yaml and kubeadm-flags.env, then its /healthz.
     public func kubeletPhases(on host: any Remote.Host) -> [any Phase] {
         let renderer = (config: config, options: options)
         return [
             InstallBinariesPhase([kubeletBinary], on: host, resolver: resolver, installer: installer, report: report),
+            MakeDirectoriesPhase([ClusterRenderer.manifestsDirectory], on: host),
             WriteFilesPhase("Write the kubelet unit and configuration on \(host.name)", on: host) {
                 let cluster = try ClusterRenderer(config: renderer.config, options: renderer.options)
                 return try cluster.kubeletUnitFiles().merging(try cluster.kubeletFiles()) { $1 }

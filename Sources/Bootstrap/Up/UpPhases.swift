@@ -126,6 +126,7 @@ public struct UpPhases: Sendable {
                 let bringUp = ControlPlaneBringUp(config: plan.configuration(for: host.inventory), options: plan.renderOptions(),
                                                   resolver: resolver, waiter: options.controlPlaneWaiter)
                 phases += bringUp.kubeletPhases(on: host.host).map { UnlessInCluster($0, host: host.name, session: session) }
+                if resolver.offers("kubectl") { phases.append(UnlessInCluster(bringUp.kubectlPhase(on: host.host), host: host.name, session: session)) }
             }
             return phases
         case .staticPod:
