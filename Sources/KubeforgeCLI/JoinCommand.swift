@@ -37,6 +37,9 @@ struct JoinCommand: AsyncParsableCommand {
     @Flag(help: "Trust cluster-info without a CA pin (only its token signature protects the join).")
     var discoveryTokenUnsafeSkipCaVerification = false
 
+    @Option(help: ArgumentHelp("A kubeconfig (on this node) whose cluster is trusted as it is, instead of token discovery; --tls-bootstrap-token (or --token) authenticates the kubelet.", valueName: "file"))
+    var discoveryFile: String?
+
     @Option(help: "The node name (default: the lower-cased hostname).")
     var nodeName: String?
 
@@ -96,8 +99,19 @@ struct JoinCommand: AsyncParsableCommand {
         if controlPlane || join.controlPlane != nil {
             throw ConfigInput.badInput("--control-plane: joining control planes is done by `kubeforge up` (which pushes the shared certificates); on a node, use upstream kubeadm join --control-plane for now")
         }
+        let file = discoveryFile ?? (join.discovery.kubeConfigPath.isEmpty ? nil : join.discovery.kubeConfigPath)
+        if let file {
+            if file.hasPrefix("https://") || file.hasPrefix("http://") {
+                throw ConfigInput.badInput("--discovery-file \(file): only a file on this node is supported; download it first")
+            }
+            if discovery.token.isEmpty, let tls = tlsBootstrapToken ?? (join.discovery.tlsBootstrapToken.isEmpty ? nil : join.discovery.tlsBootstrapToken) {
+                discovery.token = tls
+            }
+            if discovery.apiServerEndpoint.isEmpty { discovery.apiServerEndpoint = "-" }
+            discovery.unsafeSkipCAVerification = true  // the file's CA is the trust anchor
+        }
         guard !discovery.apiServerEndpoint.isEmpty else { throw ConfigInput.badInput("give the API server endpoint (host:port), as init's join command prints it") }
-        guard !discovery.token.isEmpty else { throw ConfigInput.badInput("give --token (or --discovery-token)") }
+        guard !discovery.token.isEmpty else { throw ConfigInput.badInput(file == nil ? "give --token (or --discovery-token)" : "--discovery-file needs --tls-bootstrap-token (or --token) for the kubelet") }
         let tokenValue: PKI.BootstrapToken
         let tlsToken: PKI.BootstrapToken?
         do {
@@ -115,6 +129,7 @@ struct JoinCommand: AsyncParsableCommand {
             throw ConfigInput.badInput("--discovery-token-ca-cert-hash: \(error)")
         }
         options.unsafeSkipCAVerification = discovery.unsafeSkipCAVerification
+        options.discoveryFile = file
         guard !options.caCertHashes.isEmpty || options.unsafeSkipCAVerification else {
             throw ConfigInput.badInput("token discovery without --discovery-token-ca-cert-hash is unsafe: give the CA's hash (init's join command prints it), or --discovery-token-unsafe-skip-ca-verification")
         }

@@ -17,6 +17,9 @@ public struct JoinWorkflow: Sendable {
         public var endpoint: String
         /// The discovery token, and the TLS bootstrap token (the same unless given).
         public var token: PKI.BootstrapToken
+        /// `--discovery-file`: a kubeconfig on the joining host whose cluster (server, CA) is trusted as it is,
+        /// instead of token discovery; the TLS bootstrap token is then `token`.
+        public var discoveryFile: String?
         public var tlsBootstrapToken: PKI.BootstrapToken?
         public var caCertHashes: [String] = []
         public var unsafeSkipCAVerification = false
@@ -105,7 +108,7 @@ public struct JoinWorkflow: Sendable {
 
     func preflight() async throws {
         report("[preflight] Running pre-flight checks")
-        let (address, _) = try TokenDiscovery.split(options.endpoint)
+        let address = (try? TokenDiscovery.split(options.endpoint).0) ?? ""
         var target = PreflightTarget(name: try await nodeName(), address: address, roles: [.worker], kubernetesVersion: options.kubernetesVersion)
         if options.resolver != nil { target.kubelet = .installedByKubeforge }
         let result = await Preflight.run([(target, host)], concurrency: 1, ignore: options.ignore)
@@ -132,10 +135,7 @@ public struct JoinWorkflow: Sendable {
     /// Discovery, then kubeadm-config, kube-proxy and kubelet-config read with the bootstrap token, and the
     /// check that no Ready Node of this name exists.
     func readCluster() async throws -> ClusterState {
-        var discovery = TokenDiscovery(endpoint: options.endpoint, token: options.token, caCertHashes: options.caCertHashes,
-                                       unsafeSkipCAVerification: options.unsafeSkipCAVerification, host: host)
-        discovery.timeout = options.discoveryTimeout
-        let info = try await discovery.discover()
+        let info = try await discover()
         report("[preflight] Reading configuration from the cluster...")
         report("[preflight] FYI: You can look at this config file with 'kubectl -n kube-system get cm kubeadm-config -o yaml'")
         let name = try await nodeName()
@@ -161,6 +161,21 @@ public struct JoinWorkflow: Sendable {
             try await refuseReadyNode(name, client: client)
             return ClusterState(info: info, cluster: cluster, kubeletConfiguration: kubelet, nodeName: name)
         }
+    }
+
+    /// Token discovery, or the cluster of --discovery-file taken as it is (kubeadm's file discovery).
+    func discover() async throws -> ClusterInfo {
+        if let file = options.discoveryFile {
+            let kubeconfig = try await ClusterAccess.kubeconfig(at: file, on: host)
+            guard !kubeconfig.certificateAuthorityPEM.isEmpty else {
+                throw InitError.badInput("--discovery-file \(file): its cluster has no certificate-authority-data, so its server cannot be verified")
+            }
+            return try ClusterInfo(server: kubeconfig.server, certificateAuthorityPEM: kubeconfig.certificateAuthorityPEM)
+        }
+        var discovery = TokenDiscovery(endpoint: options.endpoint, token: options.token, caCertHashes: options.caCertHashes,
+                                       unsafeSkipCAVerification: options.unsafeSkipCAVerification, host: host)
+        discovery.timeout = options.discoveryTimeout
+        return try await discovery.discover()
     }
 
     func refuseReadyNode(_ name: String, client: KubeClient) async throws {

@@ -11,6 +11,13 @@ public struct ClusterInfo: Sendable, Equatable {
     /// cluster-info's `kubeconfig` value, as served.
     public var kubeconfig: String
 
+    /// A cluster given directly (file discovery).
+    public init(server: String, certificateAuthorityPEM: String) throws {
+        self.server = server
+        self.certificateAuthorityPEM = certificateAuthorityPEM
+        kubeconfig = ""
+    }
+
     /// The first cluster of a cluster-info kubeconfig (one cluster named "", no users, no contexts).
     public init(kubeconfig: String) throws {
         let value = try JSONValue(yaml: kubeconfig)
