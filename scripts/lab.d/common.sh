@@ -29,7 +29,7 @@ foreign_lab_dirs() {
     for pid in $(pgrep -f -- '^systemd-nspawn .*--network-namespace-path=/run/netns/kf-' 2>/dev/null || true); do
         upper=$(tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null | sed -n 's/^--overlay=[^:]*:\(.*\)\/hosts\.d\/[^/]*\/upper:\/$/\1/p')
         dir=${upper:-}
-        [ -n "$dir" ] && [ "$dir" != "$LAB_STATE" ] && [ -d "$dir" ] && echo "$dir"
+        if [ -n "$dir" ] && [ "$dir" != "$LAB_STATE" ] && [ -d "$dir" ]; then echo "$dir"; fi
     done | sort -u
 }
 
