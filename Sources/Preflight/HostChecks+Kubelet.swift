@@ -9,11 +9,16 @@ extension HostChecks {
         controlPlane.minor - (controlPlane.minor >= 28 ? 3 : 1)
     }
 
+    /// Without a control-plane version (join before discovery, an inventory without `kubernetesVersion`) only
+    /// the oldest kubelet any supported control plane takes is checked, as kubeadm's join checks only its minimum.
     public static func kubeletVersion(_ target: PreflightTarget, _ facts: HostFacts) -> CheckResult {
         let name = "KubeletVersion"
-        let controlPlane = target.kubernetesVersion ?? .kubeforgeDefault
-        let wanted = "v\(controlPlane.major).\(oldestKubeletMinor(for: controlPlane))–v\(controlPlane.major).\(controlPlane.minor)"
-        let installFix = "install the kubelet of the control plane's minor (v\(controlPlane.major).\(controlPlane.minor)), or one in \(wanted)"
+        let controlPlane = target.kubernetesVersion
+        let oldestMinor = controlPlane.map(oldestKubeletMinor(for:)) ?? KubernetesVersion.supportedMinors.lowerBound - 3
+        let oldest = KubernetesVersion(major: controlPlane?.major ?? 1, minor: oldestMinor, patch: 0)
+        let wanted = controlPlane.map { "v\($0.major).\(oldestMinor)–v\($0.major).\($0.minor)" } ?? "v1.\(oldestMinor) or newer"
+        let installFix = controlPlane.map { "install the kubelet of the control plane's minor (v\($0.major).\($0.minor)), or one in \(wanted)" }
+            ?? "install the kubelet of the cluster's minor"
         let byKubeforge = target.kubelet == .installedByKubeforge
         let replaced = "; kubeforge up installs and runs its own kubelet of the cluster's version instead"
         // kubeadm's wording for each failure, then what to do; a warning only when kubeforge brings its own kubelet.
@@ -35,11 +40,12 @@ extension HostChecks {
             return problem("couldn't get kubelet version: Unable to parse output from Kubelet: \"\(text.prefix(200))\"",
                            fix: "check that `kubelet --version` prints `Kubernetes vX.Y.Z`; " + installFix)
         }
-        let oldest = KubernetesVersion(major: controlPlane.major, minor: oldestKubeletMinor(for: controlPlane), patch: 0)
+        let against = controlPlane.map { "control plane \($0)" } ?? "any control plane kubeforge supports"
         if kubelet < oldest {
-            return problem("Kubelet version \"\(kubelet)\" is lower than kubeadm can support for control plane \(controlPlane) (at least \(oldest))",
+            return problem("Kubelet version \"\(kubelet)\" is lower than kubeadm can support for \(against) (at least \(oldest))",
                            fix: "upgrade the kubelet: " + installFix)
         }
+        guard let controlPlane else { return .pass(name, "kubelet \(kubelet) (\(wanted); no control-plane version to compare with)") }
         if (kubelet.major, kubelet.minor) > (controlPlane.major, controlPlane.minor) {
             return problem("the kubelet version is higher than the control plane version: kubelet \(kubelet), control plane \(controlPlane); this is not a supported version skew and may lead to a malfunctional cluster",
                            fix: "downgrade the kubelet: " + installFix)

@@ -61,9 +61,16 @@ import KubeTypes
         #expect(HostChecks.oldestKubeletMinor(for: KubernetesVersion(major: 1, minor: 28)) == 25)
     }
 
-    @Test func withoutAVersionTheDefaultControlPlaneIsTheReference() throws {
-        let facts = try Self.facts(kubelet: "Kubernetes v1.33.0")
-        #expect(HostChecks.kubeletVersion(Self.target(nil), facts).message.contains("control plane \(KubernetesVersion.kubeforgeDefault)"))
+    /// A join before discovery knows no control-plane version: like kubeadm's join, only the minimum counts,
+    /// the oldest any supported control plane (v1.28 − 3) takes.
+    @Test func withoutAVersionOnlyTheOldestSupportedKubeletIsRequired() throws {
+        for version in ["v1.25.0", "v1.28.7", "v1.33.2"] {
+            let result = HostChecks.kubeletVersion(Self.target(nil, roles: [.worker]), try Self.facts(kubelet: "Kubernetes \(version)"))
+            #expect(result.status == .pass, "\(version): \(result)")
+        }
+        let old = HostChecks.kubeletVersion(Self.target(nil, roles: [.worker]), try Self.facts(kubelet: "Kubernetes v1.24.17"))
+        #expect(old.status == .fail)
+        #expect(old.message == "Kubelet version \"v1.24.17\" is lower than kubeadm can support for any control plane kubeforge supports (at least v1.25.0)")
     }
 
     @Test func missingKubeletIsKubeadmsErrorOnANode() throws {

@@ -13,11 +13,33 @@ require_root() {
     [ "$(id -u)" -eq 0 ] || die "scripts/lab needs root (network namespaces, bridges, systemd-nspawn)"
 }
 
-# One lab operation at a time per state dir (up/down/light). The lock is released when the script exits.
+# One lab operation at a time on this machine (up/down/light), from any checkout: the bridge, the
+# namespaces and the addresses are the machine's. The lock is released when the script exits.
+LAB_MACHINE_LOCK=${KUBEFORGE_LAB_MACHINE_LOCK:-/run/kubeforge-lab.lock}
 lab_lock() {
     mkdir -p "$LAB_STATE"
-    exec 9>"$LAB_STATE/.lock"
-    flock -w 120 9 || die "another scripts/lab operation holds $LAB_STATE/.lock"
+    exec 9>"$LAB_MACHINE_LOCK"
+    flock -w 120 9 || die "another scripts/lab operation holds $LAB_MACHINE_LOCK"
+}
+
+# State dirs other than ours whose lab hosts run now (from each nspawn's --overlay=BASE:DIR/hosts.d/NAME/upper:/),
+# one per line. A checkout's `up` would take their addresses and namespaces, and its `down` would stop them.
+foreign_lab_dirs() {
+    local pid upper dir
+    for pid in $(pgrep -f -- '^systemd-nspawn .*--network-namespace-path=/run/netns/kf-' 2>/dev/null || true); do
+        upper=$(tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null | sed -n 's/^--overlay=[^:]*:\(.*\)\/hosts\.d\/[^/]*\/upper:\/$/\1/p')
+        dir=${upper:-}
+        if [ -n "$dir" ] && [ "$dir" != "$LAB_STATE" ] && [ -d "$dir" ]; then echo "$dir"; fi
+    done | sort -u
+}
+
+# Refuse to touch the lab while another checkout's hosts run (KUBEFORGE_LAB_FORCE=1 overrides for down).
+refuse_foreign_lab() {
+    local what=$1 others
+    others=$(foreign_lab_dirs | tr '\n' ' ')
+    [ -n "$others" ] || return 0
+    [ "$what" = down ] && [ "${KUBEFORGE_LAB_FORCE:-}" = 1 ] && return 0
+    die "the lab is in use: hosts of ${others% } are running. Wait until it is down (scripts/lab down in that checkout, or KUBEFORGE_LAB_DIR=DIR scripts/lab down)$([ "$what" = down ] && echo ", or stop them too with KUBEFORGE_LAB_FORCE=1 scripts/lab down")"
 }
 
 # The lab client key, created once and kept across up/down.

@@ -416,5 +416,7 @@ hosts_status() {
         printf '%-16s %-8s %-14s %-4s %s\n' "$n" "$running" "$a" "$ssh_ok" "$(host_mode "$n")"
     done
     [ "$any" = 1 ] || echo "(no lab hosts; scripts/lab up)"
+    local other
+    for other in $(foreign_lab_dirs); do echo "(in use from another checkout: hosts of $other are running)"; done
     light_status
 }
