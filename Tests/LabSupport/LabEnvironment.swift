@@ -16,3 +16,11 @@ public enum LabEnvironment {
     public static var key: String { directory + "/id_ed25519" }
     public static var knownHosts: String { directory + "/known_hosts" }
 }
+
+/// How the lab's hosts were booted (scripts/lab writes .lab/mode): kubelet mode shares one MAC across hosts.
+public enum LabMode {
+    public static var kubelet: Bool {
+        (try? String(contentsOfFile: LabEnvironment.directory + "/mode", encoding: .utf8))?
+            .trimmingCharacters(in: .whitespacesAndNewlines) == "kubelet"
+    }
+}

@@ -15,7 +15,9 @@ extension InitWorkflow {
         PreflightTarget(name: nodeName, address: apiServerAddress, roles: [.controlPlane],
                         kubernetesVersion: try? KubernetesVersion(parsing: cluster.kubernetesVersion),
                         podSubnet: cluster.networking.podSubnet.isEmpty ? nil : cluster.networking.podSubnet,
-                        serviceSubnet: cluster.networking.serviceSubnet, apiServerPort: apiServerPort, localEtcd: cluster.etcd.local != nil)
+                        serviceSubnet: cluster.networking.serviceSubnet, apiServerPort: apiServerPort, localEtcd: cluster.etcd.local != nil,
+                        // Without a bundle the operator installed the kubelet (packages), and kubeadm's checks hold strictly.
+                        kubelet: options.resolver == nil ? .preinstalled : .installedByKubeforge)
     }
 
     func preflight() async throws {

@@ -109,8 +109,9 @@ public struct JoinWorkflow: Sendable {
     func preflight() async throws {
         report("[preflight] Running pre-flight checks")
         let address = (try? TokenDiscovery.split(options.endpoint).0) ?? ""
-        var target = PreflightTarget(name: try await nodeName(), address: address, roles: [.worker], kubernetesVersion: options.kubernetesVersion)
-        if options.resolver != nil { target.kubelet = .installedByKubeforge }
+        // Without a bundle the kubelet is the operator's (packages), and kubeadm's checks hold strictly.
+        let target = PreflightTarget(name: try await nodeName(), address: address, roles: [.worker], kubernetesVersion: options.kubernetesVersion,
+                                     kubelet: options.resolver == nil ? .preinstalled : .installedByKubeforge)
         let result = await Preflight.run([(target, host)], concurrency: 1, ignore: options.ignore)
         guard let hostReport = result.hosts.first else { return }
         if let error = hostReport.error { throw InitError.failed("[preflight] \(error)") }
