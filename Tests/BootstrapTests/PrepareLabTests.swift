@@ -1,5 +1,6 @@
 import Foundation
 import Inventory
+import LabSupport
 import Preflight
 import Remote
 import SSH
