@@ -21,6 +21,9 @@ public struct ClusterSettings: Sendable, Equatable {
     public var kubeletExtraArgs: [String: String]
     /// `network.plugin`: the pod network `up` sets up (a node is Ready only with one).
     public var networkPlugin: NetworkPlugin = .none
+    /// `addons`: manifests `up` applies (server-side apply, admin credentials) once the cluster objects exist,
+    /// in order — the tutorial's Calico and the like.
+    public var addons: [Addon] = []
 
     public init(
         name: String = ClusterSettings.defaultName,
@@ -88,6 +91,33 @@ public struct ClusterSettings: Sendable, Equatable {
         /// kubeforge's flat network: on each node a bridge with host-local addresses from the node's podCIDR
         /// (CNI's reference plugins), and a route to every other node's podCIDR through that node.
         case bridge
+    }
+
+    /// One `addons` entry: a manifest file (one or more YAML documents) or a URL to fetch it from.
+    public struct Addon: Sendable, Equatable, CustomStringConvertible {
+        public enum Source: Sendable, Equatable {
+            /// An absolute path after loading.
+            case file(String)
+            case url(String)
+        }
+
+        public var source: Source
+        /// The manifest's SHA-256 in lower-case hex: required for a URL (what is applied is what was reviewed),
+        /// checked for a file when given.
+        public var sha256: String?
+
+        public init(_ source: Source, sha256: String? = nil) {
+            self.source = source
+            self.sha256 = sha256
+        }
+
+        /// The path or URL as given.
+        public var description: String {
+            switch source {
+            case let .file(path): path
+            case let .url(url): url
+            }
+        }
     }
 
     /// What `prepare` does about a running firewalld.

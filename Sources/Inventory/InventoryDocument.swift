@@ -43,14 +43,24 @@ struct ClusterDocument: Sendable {
     var registryMirrors: [Located<String>]?
     var kubeletExtraArgs: [KubeletArgDocument]?
     var networkPlugin: Located<String>?
+    var addons: [AddonDocument]?
 
     var isEmpty: Bool {
         name == nil && kubernetesVersion == nil && controlPlaneEndpoint == nil && podSubnet == nil
             && serviceSubnet == nil && dnsDomain == nil && imageRepository == nil && controlPlaneMode == nil
             && firewall == nil
             && binariesLocation == nil && ntpServers == nil && registryMirrors == nil && kubeletExtraArgs == nil
-            && networkPlugin == nil
+            && networkPlugin == nil && addons == nil
     }
+}
+
+/// One `addons:` entry as written: a bare path or URL, or `{file|url: …, sha256: …}`.
+struct AddonDocument: Sendable {
+    var location: SourceLocation
+    var path: String
+    var file: Located<String>?
+    var url: Located<String>?
+    var sha256: Located<String>?
 }
 
 /// One `flag: value` pair of a `kubeletExtraArgs:` mapping, as written.

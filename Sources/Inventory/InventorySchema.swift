@@ -4,7 +4,9 @@ enum InventorySchema {
     static let cluster = [
         "name", "kubernetesVersion", "controlPlaneEndpoint", "networking", "imageRepository",
         "controlPlaneMode", "firewall", "binaries", "ntpServers", "registryMirrors", "kubeletExtraArgs", "network",
+        "addons",
     ]
+    static let addon = ["file", "url", "sha256"]
     static let network = ["plugin"]
     static let networking = ["podSubnet", "serviceSubnet", "dnsDomain"]
     static let binaries = ["dir", "baseURL"]
@@ -25,6 +27,7 @@ enum InventorySchema {
         "strictHostKeyChecking": "hostKeyPolicy", "username": "user",
         "kubeletArgs": "kubeletExtraArgs", "kubeletFlags": "kubeletExtraArgs", "kubelet_extra_args": "kubeletExtraArgs",
         "kubelet_custom_flags": "kubeletExtraArgs",
+        "manifests": "addons", "path": "file", "checksum": "sha256",
     ]
 
     /// The closest accepted name, or nil when nothing is close enough to be a plausible typo.

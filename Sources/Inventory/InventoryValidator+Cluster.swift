@@ -79,6 +79,7 @@ extension InventoryValidator {
             }
         }
         result.settings.binaries = validateBinaries(cluster)
+        result.settings.addons = (cluster.addons ?? []).compactMap { validateAddon($0) }
         for server in cluster.ntpServers ?? [] {
             if isAddressOrHostName(server.value) {
                 result.settings.ntpServers.append(server.value)
@@ -206,6 +207,45 @@ extension InventoryValidator {
                 return nil
             }
             return .baseURL(url.value)
+        }
+        return nil
+    }
+
+    private mutating func validateAddon(_ addon: AddonDocument) -> ClusterSettings.Addon? {
+        let example = "write `- calico.yaml` for a file, or `- {url: https://…/calico.yaml, sha256: <sha256sum of it>}`"
+        var sha256: String?
+        if let digest = addon.sha256 {
+            let hex = digest.value.lowercased()
+            if hex.count == 64, hex.allSatisfy(\.isHexDigit) {
+                sha256 = hex
+            } else {
+                error(at: digest.location, "\(addon.path).sha256 \"\(digest.value.prefix(80))\" is not a SHA-256 digest",
+                      fix: "write the 64 hex digits `sha256sum FILE` prints")
+            }
+        }
+        switch (addon.file, addon.url) {
+        case (nil, nil):
+            error(at: addon.location, "\(addon.path) names neither a file nor a url", fix: example)
+        case (.some, .some(let url)):
+            error(at: url.location, "\(addon.path) has both `file` and `url`", fix: "keep one of them")
+        case (.some(let file), nil):
+            guard let path = expandPath(file, field: "\(addon.path).file") else { return nil }
+            if options.checkFiles, !options.fileExists(path) {
+                error(at: file.location, "\(addon.path): manifest \(path) does not exist",
+                      fix: "correct the path (relative paths start at the current directory)")
+            }
+            return ClusterSettings.Addon(.file(path), sha256: sha256)
+        case (nil, .some(let url)):
+            guard isHTTPURL(url.value) else {
+                error(at: url.location, "\(addon.path) url \"\(url.value.prefix(80))\" is not an http(s) URL", fix: example)
+                return nil
+            }
+            guard addon.sha256 != nil else {
+                error(at: url.location, "\(addon.path) url \(url.value.prefix(120)) has no sha256: a fetched manifest is applied only when it is the one you reviewed",
+                      fix: "write `- {url: \(url.value.prefix(120)), sha256: <64 hex digits>}` (sha256sum of the reviewed file)")
+                return nil
+            }
+            return sha256.map { ClusterSettings.Addon(.url(url.value), sha256: $0) }
         }
         return nil
     }

@@ -35,6 +35,7 @@ public enum InventoryWriter {
         clusterFields.append(("registryMirrors", .list(cluster.registryMirrors.map(OutputTree.string), flow: true)))
         clusterFields.append(("kubeletExtraArgs", flagTree(cluster.kubeletExtraArgs)))
         clusterFields.append(("network", .map([("plugin", .string(cluster.networkPlugin.rawValue))])))
+        if !cluster.addons.isEmpty { clusterFields.append(("addons", .list(cluster.addons.map(addonTree)))) }
         let hosts = inventory.hosts.map { host -> OutputTree in
             var fields: [(String, OutputTree)] = [("name", .string(host.name)), ("address", .string(host.address))]
             // A host name in `address` is only the default, never a valid explicit internalAddress:
@@ -53,6 +54,15 @@ public enum InventoryWriter {
             ("cluster", .map(clusterFields)),
             ("hosts", .list(hosts)),
         ])
+    }
+
+    private static func addonTree(_ addon: ClusterSettings.Addon) -> OutputTree {
+        var fields: [(String, OutputTree)] = switch addon.source {
+        case let .file(path): [("file", .string(path))]
+        case let .url(url): [("url", .string(url))]
+        }
+        if let sha256 = addon.sha256 { fields.append(("sha256", .string(sha256))) }
+        return .map(fields)
     }
 
     /// Flags sorted by name, values always strings (`"false"`, `""`), so they read back unchanged.

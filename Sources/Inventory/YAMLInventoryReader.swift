@@ -65,6 +65,7 @@ struct YAMLInventoryReader {
                 for item in mapping(field.value, path: path, allowed: InventorySchema.network) ?? [] where item.key == "plugin" {
                     cluster.networkPlugin = string(item.value, path: "\(path).plugin")
                 }
+            case "addons": cluster.addons = readAddons(field.value, path: path)
             case "networking":
                 for item in mapping(field.value, path: path, allowed: InventorySchema.networking) ?? [] {
                     let itemPath = "\(path).\(item.key)"
@@ -89,6 +90,36 @@ struct YAMLInventoryReader {
             }
         }
         return cluster
+    }
+
+    /// `addons:`: a list whose items are a path or URL, or a mapping of `file`/`url` and `sha256`.
+    private mutating func readAddons(_ node: Node, path: String) -> [AddonDocument]? {
+        if node.null != nil { return nil }
+        guard case .sequence(let sequence) = node else {
+            diagnostics.append(.init(.error, at: location(of: node, default: start), "\(path) must be a list, found \(describe(node))",
+                                     fix: "write one `- manifest.yaml` or `- {url: https://…, sha256: …}` per line"))
+            return nil
+        }
+        return sequence.enumerated().compactMap { index, item in
+            let itemPath = "\(path)[\(index)]"
+            var addon = AddonDocument(location: location(of: item, default: start), path: itemPath)
+            if case .scalar = item {
+                guard let text = string(item, path: itemPath) else { return nil }
+                if text.value.contains("://") { addon.url = text } else { addon.file = text }
+                return addon
+            }
+            guard let fields = mapping(item, path: itemPath, allowed: InventorySchema.addon) else { return nil }
+            for field in fields {
+                let value = string(field.value, path: "\(itemPath).\(field.key)")
+                switch field.key {
+                case "file": addon.file = value
+                case "url": addon.url = value
+                case "sha256": addon.sha256 = value
+                default: break
+                }
+            }
+            return addon
+        }
     }
 
     private mutating func readSSH(_ node: Node, path: String, isHostBlock: Bool) -> SSHDocument {

@@ -102,13 +102,40 @@ public final class KubeClient: Sendable {
     /// Server-side apply: the fields this object sets become `fieldManager`'s; `force` takes over fields
     /// another manager owns (what `kubectl apply --server-side --force-conflicts` does).
     public func apply(_ object: KubeObject, fieldManager: String = "kubeforge", force: Bool = true) async throws -> KubeObject {
-        let kind = try resourceKind(of: object)
+        try await apply(configuration: object.value.encoded().utf8String, kind: try resourceKind(of: object), name: object.name,
+                        namespace: object.namespace, fieldManager: fieldManager, force: force)
+    }
+
+    /// Server-side apply of a configuration as written (YAML or JSON): the API server parses it, as it does
+    /// for `kubectl apply --server-side`, and fills in the namespace of the URL when it names none.
+    public func apply(configuration: String, kind: ResourceKind, name: String, namespace: String?,
+                      fieldManager: String = "kubeforge", force: Bool = true) async throws -> KubeObject {
         var query = timeoutQuery + [("fieldManager", fieldManager)]
         if force { query.append(("force", "true")) }
-        let request = Request(verb: "apply", kind: kind, name: object.name, namespace: object.namespace, method: .PATCH,
-                              path: kind.objectPath(object.name, namespace: object.namespace), query: query,
-                              body: object.value.encoded(), contentType: "application/apply-patch+yaml")
+        let request = Request(verb: "apply", kind: kind, name: name, namespace: namespace, method: .PATCH,
+                              path: kind.objectPath(name, namespace: namespace), query: query,
+                              body: Data(configuration.utf8), contentType: "application/apply-patch+yaml")
         return try self.object(from: try await send(request), request)
+    }
+
+    /// The resources a group version serves (`GET /api/v1`, `/apis/GROUP/VERSION`), subresources left out; nil
+    /// when the API server does not serve that group version (yet: a CustomResourceDefinition just created).
+    public func resources(of apiVersion: String) async throws -> [ResourceKind]? {
+        let parts = apiVersion.split(separator: "/", maxSplits: 1).map(String.init)
+        let (group, version) = parts.count == 2 ? (parts[0], parts[1]) : ("", apiVersion)
+        let path = group.isEmpty ? "/api/\(version)" : "/apis/\(group)/\(version)"
+        let request = Request(verb: "get", kind: nil, name: path, namespace: nil, method: .GET, path: path, query: timeoutQuery)
+        let list: KubeObject
+        do {
+            list = try object(from: try await send(request), request)
+        } catch let error as KubeAPIError where error.isNotFound {
+            return nil
+        }
+        return (list["resources"]?.arrayValue ?? []).compactMap { entry -> ResourceKind? in
+            guard let plural = entry["name"]?.stringValue, !plural.contains("/"), let kind = entry["kind"]?.stringValue else { return nil }
+            return ResourceKind(group: group, version: version, plural: plural, kind: kind,
+                                namespaced: entry["namespaced"]?.boolValue ?? false)
+        }
     }
 
     public func delete(_ kind: ResourceKind, _ name: String, namespace: String? = nil) async throws {

@@ -1,3 +1,4 @@
+import Foundation
 import Inventory
 import KubeadmConfig
 import Preflight
@@ -159,5 +160,21 @@ struct UpPhasesTests {
         let (all, none) = UpPreflightPhase.judge(report, deferToPrepare: false)
         #expect(all["a"]?.count == 3)
         #expect(none.isEmpty)
+    }
+
+    @Test func addonsFollowTheClusterObjectsAndTheirDryRunListsEachObject() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("kf-addon-\(UUID().uuidString).yaml").path
+        try "apiVersion: v1\nkind: Namespace\nmetadata: {name: demo}\n---\napiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: agent, namespace: demo}\n"
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var plan = plan(.systemd)
+        plan.cluster.addons = [ClusterSettings.Addon(.file(path))]
+        let phases = UpPhases(plan: plan, options: try options()).phases()
+        let titles = phases.map(\.title)
+        let objects = try #require(titles.firstIndex { $0.hasPrefix("Cluster objects") })
+        #expect(titles[objects + 1] == "Addons (1 manifest, server-side apply)")
+        #expect(try await phases[objects + 1].dryRun() == [
+            "would apply \(path) (2 objects), field manager kubeforge:", "  Namespace demo", "  DaemonSet demo/agent",
+        ])
     }
 }

@@ -141,8 +141,36 @@ actor APIServerCore {
         case "/version", "/version/":
             return .json(200, TestAPIServerInfo.versionJSON)
         default:
+            if let list = discovery(info.path) { return .json(200, list) }
             return .text(404, "404 page not found\n")
         }
+    }
+
+    /// `/api/v1` and `/apis/GROUP/VERSION`: the APIResourceList of a served group version, subresources
+    /// included as kube-apiserver lists them (`nodes/status`), with the verbs the stand-in serves.
+    static func discovery(_ path: String) -> ServerJSON? {
+        let parts = path.split(separator: "/").map(String.init)
+        let (group, version): (String, String)
+        switch parts.count {
+        case 2 where parts[0] == "api": (group, version) = ("", parts[1])
+        case 3 where parts[0] == "apis": (group, version) = (parts[1], parts[2])
+        default: return nil
+        }
+        let served = Resource.allCases.filter { $0.group == group && $0.version == version }
+        guard !served.isEmpty else { return nil }
+        var resources: [ServerJSON] = []
+        for resource in served {
+            let verbs: ServerJSON = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"]
+            resources.append(["name": .string(resource.rawValue), "singularName": .string(resource.kind.lowercased()),
+                              "namespaced": .bool(resource.isNamespaced), "kind": .string(resource.kind), "verbs": verbs])
+            for subresource in resource.subresources.sorted() {
+                resources.append(["name": .string("\(resource.rawValue)/\(subresource)"), "singularName": "",
+                                  "namespaced": .bool(resource.isNamespaced), "kind": .string(resource.kind),
+                                  "verbs": ["get", "patch", "update"]])
+            }
+        }
+        return ["kind": "APIResourceList", "apiVersion": "v1", "groupVersion": .string(group.isEmpty ? version : "\(group)/\(version)"),
+                "resources": .array(resources)]
     }
 
     // MARK: Recording

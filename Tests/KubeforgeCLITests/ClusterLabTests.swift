@@ -27,6 +27,8 @@ struct ClusterLabTests {
         _ = try UpLabTests.shell("cd '\(bundle)' && sha256sum etcd etcdctl kube* > SHA256SUMS")
         // The cluster's version is the bundle's (`Kubernetes v1.28.7`).
         let version = try UpLabTests.shell("'\(bundle)/kubelet' --version").stdout.split(separator: " ").last.map(String.init) ?? ""
+        let addon = FileManager.default.temporaryDirectory.appendingPathComponent("kf-addon-\(UUID().uuidString).yaml").path
+        try Self.addon.write(toFile: addon, atomically: true, encoding: .utf8)
         let text = """
             apiVersion: kubeforge/v1alpha1
             kind: Inventory
@@ -37,6 +39,7 @@ struct ClusterLabTests {
               networking: {podSubnet: 10.244.0.0/16}
               network: {plugin: bridge}
               kubeletExtraArgs: {cgroups-per-qos: "false", enforce-node-allocatable: ""}
+              addons: [\(addon)]
             ssh: {user: root, identityFile: \(Lab.directory)/id_ed25519, knownHostsFile: \(Lab.directory)/known_hosts, hostKeyPolicy: strict}
             hosts:
               - {name: k8s-master, address: 10.213.0.11, roles: [control-plane]}
@@ -48,6 +51,42 @@ struct ClusterLabTests {
         try text.write(toFile: inventory, atomically: true, encoding: .utf8)
         return (inventory, bundle)
     }
+
+    /// An addon with a CustomResourceDefinition and an object of its kind right after it (applied once the
+    /// API server serves the kind), in a namespace of its own.
+    static let addon = """
+        apiVersion: apiextensions.k8s.io/v1
+        kind: CustomResourceDefinition
+        metadata:
+          name: widgets.example.kubeforge.io
+        spec:
+          group: example.kubeforge.io
+          scope: Namespaced
+          names: {plural: widgets, singular: widget, kind: Widget}
+          versions:
+            - name: v1
+              served: true
+              storage: true
+              schema:
+                openAPIV3Schema:
+                  type: object
+                  properties:
+                    spec: {type: object, properties: {size: {type: integer}}}
+        ---
+        apiVersion: v1
+        kind: Namespace
+        metadata:
+          name: kubeforge-demo
+        ---
+        apiVersion: example.kubeforge.io/v1
+        kind: Widget
+        metadata:
+          name: first
+          namespace: kubeforge-demo
+        spec:
+          size: 3
+
+        """
 
     /// crictl is in no registry here; a writable /sys shows every lab host the same MAC (lab-notes.md).
     static let ignored = ["--ignore-preflight-errors", "UniqueMAC,FileExisting-crictl"]
@@ -80,6 +119,9 @@ struct ClusterLabTests {
                        "-n kube-system deploy coredns", "-n kube-system ds kube-proxy", "clusterrolebinding kubeadm:node-autoapprove-bootstrap"] {
             #expect(try Self.kubectl(bundle, kubeconfig, "get \(object)").status == 0, "\(object) exists")
         }
+        #expect(up.stdout.contains("applied 3 objects (1 customresourcedefinitions, 1 namespaces, 1 widgets)"), "\(up.stdout)")
+        let widget = try Self.kubectl(bundle, kubeconfig, "-n kubeforge-demo get widget first -o jsonpath='{.spec.size} {.metadata.managedFields[0].manager}'")
+        #expect(widget.stdout == "3 kubeforge", "\(widget.stdout)\(widget.stderr)")
 
         let fingerprints = try UpLabTests.addresses.map(Self.fingerprint)
         let again = try await KubeforgeBinary.run(["up", "-i", inventory] + Self.ignored)

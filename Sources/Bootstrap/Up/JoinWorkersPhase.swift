@@ -96,15 +96,22 @@ final class PrefixedLines: Sendable {
 /// The cluster's Nodes as the first control plane's API server knows them.
 enum ClusterNodes {
     static func list(through first: UpHost) async throws -> [KubeObject] {
-        let admin = try await ClusterAccess.kubeconfig(at: "\(ClusterCertificatesPhase.kubeconfigDir)/admin.conf", on: first.host)
-        let endpoint = first.inventory.internalAddress
-        return try await ClusterAccess.with(admin, apiServer: endpoint, port: ClusterSettings.defaultAPIServerPort, on: first.host) { client in
+        try await ClusterAccess.asAdmin(through: first) { client in
             try await KubeRetry.kubeadm.run("list nodes") { try await client.list(.nodes).items }
         }
     }
 
     static func names(through first: UpHost) async throws -> Set<String> {
         Set(try await list(through: first).map(\.name))
+    }
+}
+
+extension ClusterAccess {
+    /// Runs `body` with an admin client of the API server on `first`, reached through its SSH connection.
+    static func asAdmin<T: Sendable>(through first: UpHost, _ body: (KubeClient) async throws -> T) async throws -> T {
+        let admin = try await kubeconfig(at: "\(ClusterCertificatesPhase.kubeconfigDir)/admin.conf", on: first.host)
+        return try await with(admin, apiServer: first.inventory.internalAddress, port: ClusterSettings.defaultAPIServerPort,
+                              on: first.host, body)
     }
 }
 

@@ -57,6 +57,7 @@ public struct UpPhases: Sendable {
         phases += etcdPhases()
         phases += controlPlanePhases()
         phases.append(ClusterAPIPhase(plan: plan, session: session, report: report, output: output))
+        if !plan.cluster.addons.isEmpty { phases.append(AddonsPhase(plan: plan, session: session, report: report)) }
         phases.append(JoinWorkersPhase(plan: plan, session: session, resolver: options.resolver, ignore: options.ignore,
                                        concurrency: options.concurrency, report: report))
         phases.append(PodNetworkPhase(plan: plan, session: session, report: report))
