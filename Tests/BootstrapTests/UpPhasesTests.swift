@@ -177,4 +177,18 @@ struct UpPhasesTests {
             "would apply \(path) (2 objects), field manager kubeforge:", "  Namespace demo", "  DaemonSet demo/agent",
         ])
     }
+
+    /// A dry run plans the API phases, the addons, the joins and the wait as though the control plane came up.
+    @Test func aDryRunGoesOnAsIfTheControlPlaneCameUp() async throws {
+        let session = UpSession()
+        let phases = UpPhases(plan: plan(.systemd), options: try options(), session: session).phases()
+        let apiPhases = phases.filter { $0 is ClusterAPIPhase || $0 is JoinWorkersPhase || $0 is WaitForNodesPhase }
+        #expect(apiPhases.count == 3)
+        for phase in apiPhases { #expect(try await phase.shouldRun() == false) }
+        let healthWait = try #require(phases.first { $0.title.hasPrefix("Wait for kube-apiserver") })
+        _ = try await healthWait.dryRun()
+        #expect(await session.apiServerHealthy)
+        for phase in apiPhases { #expect(try await phase.shouldRun(), "\(phase.title)") }
+        #expect(try await apiPhases[0].dryRun().contains { $0.contains("would create or update configmaps kube-system/kubeadm-config") })
+    }
 }

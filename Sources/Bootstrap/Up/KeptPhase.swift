@@ -17,6 +17,11 @@ public struct KeptPhase: Phase {
         try await inner.run()
         await afterRun()
     }
-    public func dryRun() async throws -> [String] { try await inner.dryRun() }
+    /// A dry run records it too, so the phases after it say what they would do with what it brings up.
+    public func dryRun() async throws -> [String] {
+        let lines = try await inner.dryRun()
+        await afterRun()
+        return lines
+    }
     public func cleanUp() async {}
 }
