@@ -345,7 +345,7 @@ public enum HostChecks {
             if let path = facts.binaries[binary] { return .pass(name, path) }
             let package = packageFor(binary, facts.osRelease)
             let message = "\(binary) not found in PATH"
-            let fix = package.map { "install it: \($0) (kubeforge prepare does this)" } ?? "install \(binary)"
+            let fix = package.map { "install it: \($0)" } ?? "install \(binary)"
             return fatal ? .fail(name, message, fix: fix) : .warn(name, message, fix: fix)
         }
     }

@@ -54,7 +54,8 @@ public struct BinaryInstaller: Sendable {
         }
         if let expected = spec.expectedVersion, !BinaryVersion.matches(version, expected: expected) {
             throw BinaryError.versionCheckFailed(binary: spec.name, host: host.name, path: spec.installPath,
-                                                 detail: "reports version \(version), expected \(expected): the bundle holds another release")
+                                                 detail: "reports version \(version), expected \(expected): the bundle holds another release "
+                                                     + "(set cluster.kubernetesVersion: v\(version.trimmingPrefix("v")) in the inventory, or use a bundle of \(expected))")
         }
         return version
     }
