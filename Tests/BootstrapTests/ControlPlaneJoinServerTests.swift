@@ -238,6 +238,7 @@ import Testing
             #expect(all.contains("would run etcdctl member add k8s-node1 --peer-urls=https://\(Self.joiningAddress):2380"))
             #expect(all.contains("would write k8s-node1:/etc/kubernetes/manifests/etcd.yaml (mode 600)"))
             #expect(all.contains("[dryrun] [mark-control-plane] would label Node k8s-node1"))
+            #expect(lines.all.last == "[dryrun] Finished dry-running successfully. Above are the resources that would be created.")
             #expect(!all.contains(Self.key))
             #expect(FileManager.default.enumerator(atPath: node.rootfs!)?.allObjects.isEmpty ?? true)
             #expect(await !cluster.requests().contains { $0.verb != "get" && $0.verb != "list" && $0.user.hasPrefix("system:bootstrap:") })

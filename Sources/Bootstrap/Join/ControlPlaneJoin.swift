@@ -62,7 +62,7 @@ public struct ControlPlaneJoin: Sendable {
         try await join.kubeletStart(state)
         if options.mode == .staticPod, let etcd { try await runPhases(etcd.phases(mode: .staticPod), prefix: "[etcd]") }
         try await markControlPlane(config)
-        report(Self.doneMessage(stackedEtcd: etcd != nil))
+        report(dryRun ? "[dryrun] Finished dry-running successfully. Above are the resources that would be created." : Self.doneMessage(stackedEtcd: etcd != nil))
     }
 
     /// This node as init would describe it: the cluster's configuration, its registration and API endpoint.
