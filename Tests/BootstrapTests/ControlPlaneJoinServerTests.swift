@@ -220,6 +220,26 @@ import Testing
         }
     }
 
+    /// check-etcd comes before the components: with no etcd member answering, the join stops with what failed
+    /// and how to recover, and no manifest is written.
+    @Test func anUnreachableEtcdStopsTheJoinBeforeAnyComponent() async throws {
+        try await TestCluster.with(bindToServer: true, signer: true) { cluster in
+            try await Self.initialise(cluster)
+            let node = try Self.node()
+            defer { try? FileManager.default.removeItem(atPath: node.rootfs!) }
+            var options = try await Self.options(cluster)
+            options.controlPlane?.etcdctl = "/usr/bin/etcdctl"
+            let join = JoinWorkflow(host: node, options: options, kubelet: KubeletStandIn(host: node, nodeName: "k8s-node1", apiServerPort: 1)) { _ in }
+            let error = await #expect(throws: InitError.self) { try await join.run() }
+            let text = error.map { "\($0)" } ?? ""
+            #expect(text.hasPrefix("[check-etcd] the etcd cluster at https://\(Self.existingAddress):2379 does not answer from this node: "))
+            #expect(text.hasSuffix("\n" + ControlPlaneJoin.partlyJoined))
+            #expect(try await node.stat("/etc/kubernetes/pki/apiserver.crt") != nil)
+            #expect(try await node.stat("/etc/kubernetes/manifests") == nil)
+            #expect(try await node.stat("/var/lib/kubelet/config.yaml") == nil)
+        }
+    }
+
     @Test func dryRunDecryptsAndListsButWritesNothing() async throws {
         try await TestCluster.with(bindToServer: true, signer: true) { cluster in
             try await Self.initialise(cluster)

@@ -53,7 +53,20 @@ public struct ControlPlaneJoin: Sendable {
         if options.mode == .systemd, join.options.resolver == nil {
             throw InitError.badInput("--control-plane-mode systemd needs --bundle DIR with etcd, etcdctl, kube-apiserver, kube-controller-manager, kube-scheduler and kubelet")
         }
+        // Every refusal comes before this: a wrong key, a missing Secret or a failed check writes nothing.
         try await sharedCertificates(state, config: config)
+        let stackedEtcd: Bool
+        do {
+            stackedEtcd = try await setUp(state, config: config)
+        } catch let error where !dryRun {
+            throw InitError.failed("\(error)\n" + Self.partlyJoined)
+        }
+        report(dryRun ? "[dryrun] Finished dry-running successfully. Above are the resources that would be created." : Self.doneMessage(stackedEtcd: stackedEtcd))
+    }
+
+    /// Everything after download-certs, in kubeadm's order; systemd mode starts etcd before the API server
+    /// is waited for. Returns whether a stacked etcd member was added.
+    private func setUp(_ state: JoinWorkflow.ClusterState, config: KubeadmConfiguration) async throws -> Bool {
         try await certificatesAndKubeconfigs(config)
         let etcd = try await prepareEtcd(config)
         try await join.installKubelet(version: state.cluster.kubernetesVersion)
@@ -62,7 +75,7 @@ public struct ControlPlaneJoin: Sendable {
         try await join.kubeletStart(state)
         if options.mode == .staticPod, let etcd { try await runPhases(etcd.phases(mode: .staticPod), prefix: "[etcd]") }
         try await markControlPlane(config)
-        report(dryRun ? "[dryrun] Finished dry-running successfully. Above are the resources that would be created." : Self.doneMessage(stackedEtcd: etcd != nil))
+        return etcd != nil
     }
 
     /// This node as init would describe it: the cluster's configuration, its registration and API endpoint.
@@ -207,6 +220,8 @@ public struct ControlPlaneJoin: Sendable {
     }
 
     // MARK: kubeadm's texts
+
+    static let partlyJoined = "[join] this node is left partly joined: run `kubeforge reset` on it (and, if the error came after its etcd member was added, `etcdctl member remove` that member on a control plane) before joining it again"
 
     static let noEndpoint = "unable to add a new control plane instance to a cluster that doesn't have a stable controlPlaneEndpoint address"
 
