@@ -70,6 +70,22 @@ import Testing
         return options
     }
 
+    /// An initialised cluster and a fresh joining node, for joins that never reach the kubelet's TLS bootstrap.
+    static func withJoiningNode(_ body: (TestCluster, LocalHost, JoinWorkflow.Options) async throws -> Void) async throws {
+        try await TestCluster.with(bindToServer: true, signer: true) { cluster in
+            try await Self.initialise(cluster)
+            let node = try Self.node()
+            defer { try? FileManager.default.removeItem(atPath: node.rootfs!) }
+            var options = try await Self.options(cluster)
+            options.controlPlane?.etcdctl = "/usr/bin/etcdctl"
+            try await body(cluster, node, options)
+        }
+    }
+
+    static func workflow(_ node: LocalHost, _ options: JoinWorkflow.Options, lines: Lines = Lines()) -> JoinWorkflow {
+        JoinWorkflow(host: node, options: options, kubelet: KubeletStandIn(host: node, nodeName: "k8s-node1", apiServerPort: 1)) { lines.add($0) }
+    }
+
     @Test(arguments: ["v1.28.7", "v1.29.15"])
     func controlPlaneJoinDownloadsTheSharedCertificatesAndAddsAnEtcdMember(version: String) async throws {
         try await TestCluster.with(version: version, bindToServer: true, signer: true, csrSigning: true) { cluster in
@@ -175,14 +191,11 @@ import Testing
 
     /// What joining refuses, before anything is written: each reason said as kubeadm says it, never the key.
     @Test func refusalsSayWhyAndWriteNothing() async throws {
-        try await TestCluster.with(bindToServer: true, signer: true) { cluster in
-            try await Self.initialise(cluster)
-            let node = try Self.node()
-            defer { try? FileManager.default.removeItem(atPath: node.rootfs!) }
+        try await Self.withJoiningNode { cluster, node, _ in
             let lines = Lines()
             func failure(_ options: JoinWorkflow.Options) async -> String {
                 do {
-                    try await JoinWorkflow(host: node, options: options, kubelet: KubeletStandIn(host: node, nodeName: "k8s-node1", apiServerPort: 1)) { lines.add($0) }.run()
+                    try await Self.workflow(node, options, lines: lines).run()
                     return "joined"
                 } catch { return "\(error)" }
             }
@@ -223,14 +236,8 @@ import Testing
     /// check-etcd comes before the components: with no etcd member answering, the join stops with what failed
     /// and how to recover, and no manifest is written.
     @Test func anUnreachableEtcdStopsTheJoinBeforeAnyComponent() async throws {
-        try await TestCluster.with(bindToServer: true, signer: true) { cluster in
-            try await Self.initialise(cluster)
-            let node = try Self.node()
-            defer { try? FileManager.default.removeItem(atPath: node.rootfs!) }
-            var options = try await Self.options(cluster)
-            options.controlPlane?.etcdctl = "/usr/bin/etcdctl"
-            let join = JoinWorkflow(host: node, options: options, kubelet: KubeletStandIn(host: node, nodeName: "k8s-node1", apiServerPort: 1)) { _ in }
-            let error = await #expect(throws: InitError.self) { try await join.run() }
+        try await Self.withJoiningNode { _, node, options throws in
+            let error = await #expect(throws: InitError.self) { try await Self.workflow(node, options).run() }
             let text = error.map { "\($0)" } ?? ""
             #expect(text.hasPrefix("[check-etcd] the etcd cluster at https://\(Self.existingAddress):2379 does not answer from this node: "))
             #expect(text.hasSuffix("\n" + ControlPlaneJoin.partlyJoined))
@@ -241,15 +248,11 @@ import Testing
     }
 
     @Test func dryRunDecryptsAndListsButWritesNothing() async throws {
-        try await TestCluster.with(bindToServer: true, signer: true) { cluster in
-            try await Self.initialise(cluster)
-            let node = try Self.node()
-            defer { try? FileManager.default.removeItem(atPath: node.rootfs!) }
-            var options = try await Self.options(cluster)
+        try await Self.withJoiningNode { cluster, node, options in
+            var options = options
             options.dryRun = true
-            options.controlPlane?.etcdctl = "/usr/bin/etcdctl"
             let lines = Lines()
-            try await JoinWorkflow(host: node, options: options, kubelet: KubeletStandIn(host: node, nodeName: "k8s-node1", apiServerPort: 1)) { lines.add($0) }.run()
+            try await Self.workflow(node, options, lines: lines).run()
             let all = lines.all.joined(separator: "\n")
             #expect(all.contains("[dryrun] would write k8s-node1:/etc/kubernetes/pki/ca.key (mode 600)"))
             #expect(all.contains("[dryrun] would write k8s-node1:/etc/kubernetes/pki/etcd/ca.crt (mode 644)"))
