@@ -76,7 +76,6 @@ public struct JoinWorkflow: Sendable {
         }
         report("[preflight] Running pre-flight checks")
         let address = (try? TokenDiscovery.split(options.endpoint).0) ?? ""
-        // Without a bundle the kubelet is the operator's (packages), and kubeadm's checks hold strictly.
         try await preflight(PreflightTarget(name: try await nodeName(), address: address, roles: [.worker], kubernetesVersion: options.kubernetesVersion,
                                             kubelet: kubeletSource),
                             joinFiles: [Self.kubeletKubeconfigPath, Self.bootstrapKubeconfigPath, Self.caCertificatePath])
