@@ -1,22 +1,27 @@
 import ArgumentParser
 import Bootstrap
 import Foundation
+import Inventory
 import KubeadmConfig
 import PKI
 import Preflight
 import Remote
 
-/// `kubeforge join ENDPOINT --token T --discovery-token-ca-cert-hash sha256:H`: kubeadm's join of a worker on
-/// this node (discovery, the cluster's configuration, the kubelet's TLS bootstrap).
+/// `kubeforge join ENDPOINT --token T --discovery-token-ca-cert-hash sha256:H [--control-plane --certificate-key K]`:
+/// kubeadm's join on this node (discovery, the cluster's configuration, the kubelet's TLS bootstrap), as a worker
+/// or as another control plane (the shared certificates downloaded, this node's own, an etcd member, the
+/// control-plane components as static Pods or, with --control-plane-mode systemd --bundle DIR, systemd units).
 struct JoinCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "join",
-        abstract: "Join this node to a cluster as a worker (kubeadm-compatible).",
+        abstract: "Join this node to a cluster as a worker or a control plane (kubeadm-compatible).",
         discussion: """
         Discovery fetches kube-public/cluster-info, accepts it only with this token's signature and a CA matching a \
         --discovery-token-ca-cert-hash (or --discovery-token-unsafe-skip-ca-verification), then the kubelet starts \
-        with a bootstrap token and is waited for until its client certificate is signed. Exits 1 when the join \
-        fails, 2 on bad input.
+        with a bootstrap token and is waited for until its client certificate is signed. With --control-plane, the \
+        certificates uploaded by `init --upload-certs` (or `init phase upload-certs --upload-certs`) are downloaded \
+        and decrypted with --certificate-key, and this node gets its own certificates, kubeconfigs, etcd member and \
+        control-plane components; the cluster needs a controlPlaneEndpoint. Exits 1 when the join fails, 2 on bad input.
         """)
 
     @Argument(help: "The API server endpoint (host:port), as init's join command prints it.")
@@ -55,10 +60,19 @@ struct JoinCommand: AsyncParsableCommand {
     @Flag(help: "Join as a control-plane node.")
     var controlPlane = false
 
-    @Option(help: "With --control-plane: the key that decrypts the uploaded certificates.")
+    @Option(help: "With --control-plane: the key that decrypts the uploaded certificates (64 hex characters).")
     var certificateKey: String?
 
-    @Option(help: ArgumentHelp("Install the kubelet (binary, kubelet.service, 10-kubeadm.conf) from this directory of binaries first.", valueName: "dir"))
+    @Option(help: "With --control-plane: the IP this node's API server advertises (default: the address of the default-route interface).")
+    var apiserverAdvertiseAddress: String?
+
+    @Option(help: "With --control-plane: the port this node's API server binds (default 6443).")
+    var apiserverBindPort: Int?
+
+    @Option(help: "With --control-plane: static-pod (the kubelet runs the control plane) or systemd (units from --bundle).")
+    var controlPlaneMode: String?
+
+    @Option(help: ArgumentHelp("Install the kubelet (binary, kubelet.service, 10-kubeadm.conf) from this directory of binaries first; with --control-plane also etcdctl, kubectl and, in systemd mode, etcd and the kube-* binaries.", valueName: "dir"))
     var bundle: String?
 
     @Option(help: ArgumentHelp("Resolve every host path under this directory.", valueName: "dir"))
@@ -96,9 +110,6 @@ struct JoinCommand: AsyncParsableCommand {
         if let value = discoveryToken ?? token { discovery.token = value }
         if !discoveryTokenCaCertHash.isEmpty { discovery.caCertHashes = discoveryTokenCaCertHash }
         if discoveryTokenUnsafeSkipCaVerification { discovery.unsafeSkipCAVerification = true }
-        if controlPlane || join.controlPlane != nil {
-            throw ConfigInput.badInput("--control-plane: joining control planes is done by `kubeforge up` (which pushes the shared certificates); on a node, use upstream kubeadm join --control-plane for now")
-        }
         let file = discoveryFile ?? (join.discovery.kubeConfigPath.isEmpty ? nil : join.discovery.kubeConfigPath)
         if let file {
             if file.hasPrefix("https://") || file.hasPrefix("http://") {
@@ -147,8 +158,55 @@ struct JoinCommand: AsyncParsableCommand {
             guard FileManager.default.fileExists(atPath: "\(path)/kubelet") else { throw ConfigInput.badInput("--bundle \(bundle): no kubelet there") }
             options.resolver = BinaryResolver(source: .directory(path))
         }
+        options.controlPlane = try controlPlaneOptions(join.controlPlane)
+        if let bundle, options.controlPlane?.mode == .systemd {
+            let path = URL(fileURLWithPath: bundle).standardizedFileURL.path
+            let missing = Self.systemdBinaries.filter { !FileManager.default.fileExists(atPath: "\(path)/\($0)") }
+            guard missing.isEmpty else { throw ConfigInput.badInput("--bundle \(bundle): \(missing.joined(separator: ", ")) missing there (systemd mode runs the control plane from the bundle)") }
+        }
         options.discoveryTimeout = Duration.seconds(join.timeouts.discovery.seconds)
         options.tlsBootstrapTimeout = Duration.seconds(join.timeouts.tlsBootstrap.seconds)
+        return options
+    }
+
+    static let systemdBinaries = ["etcd", "etcdctl", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubelet"]
+
+    /// --control-plane (or the config's `controlPlane`), over its `localAPIEndpoint` and `certificateKey`; nil
+    /// for a worker, which the control-plane flags do not fit.
+    func controlPlaneOptions(_ configured: JoinConfiguration.ControlPlane?) throws -> ControlPlaneJoin.Options? {
+        guard controlPlane || configured != nil else {
+            let given = [("--certificate-key", certificateKey != nil), ("--apiserver-advertise-address", apiserverAdvertiseAddress != nil),
+                         ("--apiserver-bind-port", apiserverBindPort != nil), ("--control-plane-mode", controlPlaneMode != nil)]
+            let stray = given.filter(\.1).map(\.0)
+            guard stray.isEmpty else { throw ConfigInput.badInput("\(stray.joined(separator: ", ")): only for a control-plane join; add --control-plane") }
+            return nil
+        }
+        var settings = configured ?? JoinConfiguration.ControlPlane()
+        if let apiserverAdvertiseAddress { settings.localAPIEndpoint.advertiseAddress = apiserverAdvertiseAddress }
+        if let apiserverBindPort { settings.localAPIEndpoint.bindPort = apiserverBindPort }
+        if let certificateKey { settings.certificateKey = certificateKey }
+        let key: CertificateKey?
+        do {
+            key = settings.certificateKey.isEmpty ? nil : try CertificateKey(hex: settings.certificateKey)
+        } catch {
+            throw ConfigInput.badInput("--certificate-key: \(error)")
+        }
+        var address = settings.localAPIEndpoint.advertiseAddress
+        if ["", "0.0.0.0", "::"].contains(address) {
+            do { address = try InitPhaseAddressDetection.defaultRouteAddress() } catch { throw ConfigInput.badInput("\(error)") }
+        }
+        guard (1...65535).contains(settings.localAPIEndpoint.bindPort) else {
+            throw ConfigInput.badInput("--apiserver-bind-port \(settings.localAPIEndpoint.bindPort): expected a port between 1 and 65535")
+        }
+        var options = ControlPlaneJoin.Options(certificateKey: key, advertiseAddress: address, bindPort: settings.localAPIEndpoint.bindPort)
+        let modeText = controlPlaneMode ?? ClusterSettings.ControlPlaneMode.staticPod.rawValue
+        guard let mode = ClusterSettings.ControlPlaneMode(rawValue: modeText) else {
+            throw ConfigInput.badInput("--control-plane-mode \(modeText): expected static-pod or systemd")
+        }
+        if mode == .systemd, bundle == nil {
+            throw ConfigInput.badInput("--control-plane-mode systemd needs --bundle DIR with \(Self.systemdBinaries.joined(separator: ", "))")
+        }
+        options.mode = mode
         return options
     }
 }

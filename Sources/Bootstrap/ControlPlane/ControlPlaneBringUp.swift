@@ -30,6 +30,18 @@ public struct ControlPlaneBringUp: Sendable {
 
     public static let components: [ControlPlaneComponentName] = [.apiServer, .controllerManager, .scheduler]
 
+    /// Binaries installed from a bundle go to /usr/local/bin (as `up` installs them); without a bundle they are
+    /// the packages' (/usr/bin/kubelet, Debian's /usr/bin/etcd).
+    public static func renderOptions(bundled: Bool) -> RenderOptions {
+        var render = RenderOptions()
+        if bundled {
+            render.binaryDirectory = BinarySpec.defaultInstallDirectory
+            render.etcdBinary = BinarySpec.defaultInstallDirectory + "/etcd"
+            render.kubeletBinary = BinarySpec.defaultInstallDirectory + "/kubelet"
+        }
+        return render
+    }
+
     public var controlPlaneBinaries: [BinarySpec] {
         Self.components.map { BinarySpec.kubernetes($0.rawValue, version: kubernetesVersion, directory: options.binaryDirectory) }
     }

@@ -70,22 +70,44 @@ public struct EtcdBringUp: Sendable {
 
     /// A member joining the cluster `existing` belongs to: member add there (as a learner in learner mode),
     /// then start this one with the member list and `--initial-cluster-state=existing`, promote it once it
-    /// has caught up, and wait until it serves quorum reads.
-    public func joiningMemberPhases(on host: any Remote.Host, through existing: any Remote.Host) -> [any Phase] {
-        let plan = EtcdJoinPlan()
+    /// has caught up, and wait until it serves quorum reads. `etcdctl` reaches the existing members (by
+    /// default etcdctl on `existing`, talking to its own member).
+    public func joiningMemberPhases(on host: any Remote.Host, through existing: any Remote.Host, etcdctl: EtcdCtl? = nil) -> [any Phase] {
         let renderer = (config: config, options: options)
-        return [
-            InstallBinariesPhase(binaries, on: host, resolver: resolver, installer: installer, report: report),
-            AddEtcdMemberPhase(name: name, peerURL: peerURL, through: existing, etcdctl: etcdctl, plan: plan, learner: learnerMode),
+        let unit = { @Sendable (plan: EtcdJoinPlan) in
             WriteFilesPhase("Write the etcd unit (joining) on \(host.name)", on: host) {
                 var options = renderer.options
                 options.etcdExistingMembers = await plan.initialCluster
                 let unit = try ClusterRenderer(config: renderer.config, options: options).systemdUnit(.etcd)
                 return ["\(ClusterRenderer.systemdDirectory)/etcd.service": unit]
-            },
-            StartUnitsPhase(["etcd.service"], on: host),
-        ] + (learnerMode ? [PromoteEtcdMemberPhase(name: name, peerURL: peerURL, through: existing, etcdctl: etcdctl)] : []) + [
-            WaitForHealthPhase([healthCheck], on: host, waiter: waiter),
-        ]
+            }
+        }
+        return [InstallBinariesPhase(binaries, on: host, resolver: resolver, installer: installer, report: report)]
+            + joining(on: host, through: existing, etcdctl: etcdctl ?? self.etcdctl, files: unit,
+                      start: [StartUnitsPhase(["etcd.service"], on: host)], health: healthCheck)
+    }
+
+    /// The same join in static-Pod mode (`join --control-plane`): the manifest with the member list, which the
+    /// running kubelet starts; `etcdctl` runs on `host` against the existing members, `health` probes this one.
+    public func joiningStaticPodPhases(on host: any Remote.Host, etcdctl: EtcdCtl, health: HealthCheck) -> [any Phase] {
+        let renderer = (config: config, options: options)
+        let manifest = { @Sendable (plan: EtcdJoinPlan) in
+            WriteFilesPhase("Write the etcd static Pod manifest (joining) on \(host.name)", on: host) {
+                var options = renderer.options
+                options.etcdExistingMembers = await plan.initialCluster
+                return try ClusterRenderer(config: renderer.config, options: options).etcdLocalPhase()
+            }
+        }
+        return joining(on: host, through: host, etcdctl: etcdctl, files: manifest, start: [], health: health)
+    }
+
+    private func joining(on host: any Remote.Host, through existing: any Remote.Host, etcdctl: EtcdCtl,
+                         files: (EtcdJoinPlan) -> WriteFilesPhase, start: [any Phase], health: HealthCheck) -> [any Phase] {
+        let plan = EtcdJoinPlan()
+        return [AddEtcdMemberPhase(name: name, peerURL: peerURL, through: existing, etcdctl: etcdctl, plan: plan, learner: learnerMode),
+                files(plan)]
+            + start
+            + (learnerMode ? [PromoteEtcdMemberPhase(name: name, peerURL: peerURL, through: existing, etcdctl: etcdctl)] : [])
+            + [WaitForHealthPhase([health], on: host, waiter: waiter)]
     }
 }

@@ -35,6 +35,9 @@ public struct JoinWorkflow: Sendable {
         /// Installs the kubelet (binary, kubelet.service, its 10-kubeadm.conf drop-in) from a bundle first; nil:
         /// it is installed already (packages), as kubeadm assumes.
         public var resolver: BinaryResolver?
+        /// `--control-plane`: this node becomes another control plane (kubeadm's control-plane-prepare and
+        /// control-plane-join); nil joins a worker.
+        public var controlPlane: ControlPlaneJoin.Options?
 
         public init(endpoint: String, token: PKI.BootstrapToken) {
             self.endpoint = endpoint
@@ -68,7 +71,14 @@ public struct JoinWorkflow: Sendable {
     }
 
     public func run() async throws {
-        try await preflight()
+        if let controlPlane = options.controlPlane {
+            return try await ControlPlaneJoin(join: self, options: controlPlane).run()
+        }
+        report("[preflight] Running pre-flight checks")
+        let address = (try? TokenDiscovery.split(options.endpoint).0) ?? ""
+        try await preflight(PreflightTarget(name: try await nodeName(), address: address, roles: [.worker], kubernetesVersion: options.kubernetesVersion,
+                                            kubelet: kubeletSource),
+                            joinFiles: [Self.kubeletKubeconfigPath, Self.bootstrapKubeconfigPath, Self.caCertificatePath])
         let state = try await readCluster()
         try await installKubelet(version: state.cluster.kubernetesVersion)
         try await kubeletStart(state)
@@ -88,9 +98,7 @@ public struct JoinWorkflow: Sendable {
     /// unit and drop-in, enabled (kubelet-start starts it).
     func installKubelet(version: String) async throws {
         guard let resolver = options.resolver else { return }
-        var options = RenderOptions()
-        options.binaryDirectory = BinarySpec.defaultInstallDirectory
-        options.kubeletBinary = BinarySpec.defaultInstallDirectory + "/kubelet"
+        let options = ControlPlaneBringUp.renderOptions(bundled: true)
         var config = KubeadmConfiguration()
         config.clusterConfiguration.kubernetesVersion = version
         let bringUp = ControlPlaneBringUp(config: config, options: options, resolver: resolver, kubernetesVersion: version)
@@ -106,12 +114,11 @@ public struct JoinWorkflow: Sendable {
 
     // MARK: preflight
 
-    func preflight() async throws {
-        report("[preflight] Running pre-flight checks")
-        let address = (try? TokenDiscovery.split(options.endpoint).0) ?? ""
-        // Without a bundle the kubelet is the operator's (packages), and kubeadm's checks hold strictly.
-        let target = PreflightTarget(name: try await nodeName(), address: address, roles: [.worker], kubernetesVersion: options.kubernetesVersion,
-                                     kubelet: options.resolver == nil ? .preinstalled : .installedByKubeforge)
+    /// Without a bundle the kubelet is the operator's (packages), and kubeadm's checks hold strictly.
+    var kubeletSource: PreflightTarget.KubeletSource { options.resolver == nil ? .preinstalled : .installedByKubeforge }
+
+    /// The host's checks for `target`, and kubeadm's join-only ones: nothing of an earlier join may be at `joinFiles`.
+    func preflight(_ target: PreflightTarget, joinFiles: [String]) async throws {
         let result = await Preflight.run([(target, host)], concurrency: 1, ignore: options.ignore)
         guard let hostReport = result.hosts.first else { return }
         if let error = hostReport.error { throw InitError.failed("[preflight] \(error)") }
@@ -119,8 +126,7 @@ public struct JoinWorkflow: Sendable {
             report("\t[WARNING \(check.name)]: \(check.message)")
         }
         var errors = hostReport.checks.filter { $0.status == .fail }.map { "\t[ERROR \($0.name)]: \($0.message)" }
-        // kubeadm's join-only checks: nothing of an earlier join may be in the way.
-        for path in [Self.kubeletKubeconfigPath, Self.bootstrapKubeconfigPath, Self.caCertificatePath] where try await host.stat(path) != nil {
+        for path in joinFiles where try await host.stat(path) != nil {
             let name = "FileAvailable-" + path.replacingOccurrences(of: "/", with: "-")
             if !options.ignore.ignores(name) { errors.append("\t[ERROR \(name)]: \(path) already exists") }
         }
