@@ -22,20 +22,24 @@ struct NodeWorkflowLabTests {
         for address in [master, worker] { _ = try UpLabTests.ssh(address, "rm -rf /root/kf-node") }
     }
 
-    @Test func initOnTheMasterAndJoinOnAWorkerWithTheSelfContainedBinary() async throws {
+    static let controlPlaneBinaries = ["etcd", "etcdctl", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubelet", "kubectl"]
+
+    /// The release binary and the bundle's binaries on the master and on k8s-node1 (`joinerBinaries`), then
+    /// `kubeforge init --upload-certs` on the master; returns the inventory (for cleaning up) and init's output.
+    static func initialise(joinerBinaries: [String]) async throws -> (inventory: String, output: String) {
         let (inventory, bundle) = try ClusterLabTests.setUp()
-        try await Self.cleanNodes(inventory)
+        try await cleanNodes(inventory)
         let version = try UpLabTests.shell("'\(bundle)/kubelet' --version").stdout.split(separator: " ").last.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) } ?? ""
-        for (address, binaries) in [(Self.master, ["etcd", "etcdctl", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubelet", "kubectl"]), (Self.worker, ["kubelet"])] {
+        for (address, binaries) in [(master, controlPlaneBinaries), (worker, joinerBinaries)] {
             _ = try UpLabTests.ssh(address, "mkdir -p /root/kf-node/bundle")
-            try Self.scp(ReleaseBinary.path!, address, "/root/kf-node/kubeforge")
-            for binary in binaries { try Self.scp("\(bundle)/\(binary)", address, "/root/kf-node/bundle/\(binary)") }
+            try scp(ReleaseBinary.path!, address, "/root/kf-node/kubeforge")
+            for binary in binaries { try scp("\(bundle)/\(binary)", address, "/root/kf-node/bundle/\(binary)") }
             _ = try UpLabTests.ssh(address, "cd /root/kf-node/bundle && sha256sum * > SHA256SUMS")
         }
         let initConfig = """
             apiVersion: kubeadm.k8s.io/v1beta3
             kind: InitConfiguration
-            localAPIEndpoint: {advertiseAddress: \(Self.master)}
+            localAPIEndpoint: {advertiseAddress: \(master)}
             nodeRegistration:
               name: k8s-master
               kubeletExtraArgs: {cgroups-per-qos: "false", enforce-node-allocatable: ""}
@@ -43,17 +47,22 @@ struct NodeWorkflowLabTests {
             apiVersion: kubeadm.k8s.io/v1beta3
             kind: ClusterConfiguration
             kubernetesVersion: \(version)
-            controlPlaneEndpoint: \(Self.master):6443
+            controlPlaneEndpoint: \(master):6443
             networking: {podSubnet: 10.244.0.0/16}
             """
-        _ = try UpLabTests.ssh(Self.master, "cat > /root/kf-node/init.yaml <<'EOF'\n\(initConfig)\nEOF")
-        let initialised = try UpLabTests.ssh(Self.master, "/root/kf-node/kubeforge init --config /root/kf-node/init.yaml --control-plane-mode systemd "
+        _ = try UpLabTests.ssh(master, "cat > /root/kf-node/init.yaml <<'EOF'\n\(initConfig)\nEOF")
+        let initialised = try UpLabTests.ssh(master, "/root/kf-node/kubeforge init --config /root/kf-node/init.yaml --control-plane-mode systemd "
             + "--bundle /root/kf-node/bundle --upload-certs --ignore-preflight-errors FileExisting-crictl")
         #expect(initialised.status == 0, "\(initialised.stdout)\(initialised.stderr)")
+        return (inventory, initialised.stdout)
+    }
+
+    @Test func initOnTheMasterAndJoinOnAWorkerWithTheSelfContainedBinary() async throws {
+        let (inventory, initialised) = try await Self.initialise(joinerBinaries: ["kubelet"])
         for line in ["[certs] Using certificateDir folder \"/etc/kubernetes/pki\"", "[upload-certs] Storing the certificates in Secret \"kubeadm-certs\"",
                      "[mark-control-plane] Marking the node k8s-master as control-plane", "[addons] Applied essential addon: CoreDNS",
                      "[kubelet-finalize] Updating \"/etc/kubernetes/kubelet.conf\"", "Your Kubernetes control-plane has initialized successfully!"] {
-            #expect(initialised.stdout.contains(line), "missing: \(line)")
+            #expect(initialised.contains(line), "missing: \(line)")
         }
 
         let join = try UpLabTests.ssh(Self.master, "/root/kf-node/kubeforge token create --print-join-command")
@@ -80,6 +89,47 @@ struct NodeWorkflowLabTests {
             + "/root/kf-node/bundle/kubectl --kubeconfig /etc/kubernetes/admin.conf get csr --no-headers")
         #expect(nodes.stdout.contains("k8s-master") && nodes.stdout.contains("k8s-node1"), "\(nodes.stdout)\(nodes.stderr)")
         #expect(!nodes.stdout.contains("Pending"), "every CSR approved: \(nodes.stdout)")
+        try await Self.cleanNodes(inventory)
+    }
+
+    /// `join --control-plane --certificate-key` on k8s-node1: the shared certificates downloaded, its etcd
+    /// member added (through the master's) and started, its control plane as systemd units, marked.
+    @Test func aSecondControlPlaneJoinsWithTheCertificateKey() async throws {
+        let (inventory, initialised) = try await Self.initialise(joinerBinaries: Self.controlPlaneBinaries)
+        let lines = initialised.split(separator: "\n").map(String.init)
+        let keyLine = try #require(lines.firstIndex { $0.contains("[upload-certs] Using certificate key:") })
+        let key = lines[keyLine + 1].trimmingCharacters(in: .whitespaces)
+        try #require(key.count == 64)
+        let join = try UpLabTests.ssh(Self.master, "/root/kf-node/kubeforge token create --print-join-command --certificate-key \(key)")
+        let words = join.stdout.split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        try #require(words.count >= 10 && words[7] == "--control-plane", "\(join.stdout)\(join.stderr)")
+        let joinConfig = """
+            apiVersion: kubeadm.k8s.io/v1beta3
+            kind: JoinConfiguration
+            discovery:
+              bootstrapToken: {apiServerEndpoint: \(words[2]), token: \(words[4]), caCertHashes: [\(words[6])]}
+            nodeRegistration:
+              name: k8s-node1
+              kubeletExtraArgs: {cgroups-per-qos: "false", enforce-node-allocatable: ""}
+            controlPlane:
+              certificateKey: \(key)
+              localAPIEndpoint: {advertiseAddress: \(Self.worker)}
+            """
+        _ = try UpLabTests.ssh(Self.worker, "umask 077; cat > /root/kf-node/join.yaml <<'EOF'\n\(joinConfig)\nEOF")
+        let joined = try UpLabTests.ssh(Self.worker, "/root/kf-node/kubeforge join --config /root/kf-node/join.yaml --control-plane-mode systemd "
+            + "--bundle /root/kf-node/bundle --ignore-preflight-errors FileExisting-crictl")
+        #expect(joined.status == 0, "\(joined.stdout)\(joined.stderr)")
+        #expect(joined.stdout.contains("This node has joined the cluster and a new control plane instance was created:"))
+        #expect(!(joined.stdout + joined.stderr).contains(key), "the certificate key is never printed by join")
+        let units = try UpLabTests.ssh(Self.worker, "systemctl is-active etcd kube-apiserver kube-controller-manager kube-scheduler kubelet")
+        #expect(units.stdout == "active\nactive\nactive\nactive\nactive\n", "\(units.stdout)")
+        let members = try UpLabTests.ssh(Self.worker, "ETCDCTL_API=3 /root/kf-node/bundle/etcdctl --endpoints https://\(Self.master):2379 "
+            + "--cacert /etc/kubernetes/pki/etcd/ca.crt --cert /etc/kubernetes/pki/etcd/healthcheck-client.crt "
+            + "--key /etc/kubernetes/pki/etcd/healthcheck-client.key member list")
+        #expect(members.stdout.split(separator: "\n").filter { $0.contains("started") }.count == 2, "\(members.stdout)\(members.stderr)")
+        let node = try UpLabTests.ssh(Self.worker, "/root/kf-node/bundle/kubectl --kubeconfig /etc/kubernetes/admin.conf get node k8s-node1 "
+            + "-o jsonpath='{.metadata.labels}{.spec.taints}'")
+        #expect(node.stdout.contains("node-role.kubernetes.io/control-plane") && node.stdout.contains("NoSchedule"), "\(node.stdout)\(node.stderr)")
         try await Self.cleanNodes(inventory)
     }
 }
