@@ -88,7 +88,7 @@ struct InitWorkflowOptions: ParsableArguments {
         if mode == .systemd, options.resolver == nil {
             throw ConfigInput.badInput("--control-plane-mode systemd needs --bundle DIR with etcd, etcdctl, kube-apiserver, kube-controller-manager, kube-scheduler and kubelet")
         }
-        return InitWorkflow(config: configuration, host: LocalHost(rootfs: rootfs), options: options) { print($0) }
+        return InitWorkflow(config: configuration, host: LocalHost.named(rootfs: rootfs), options: options) { print($0) }
     }
 
     /// kubeadm's --token and --token-ttl set the first bootstrap token.

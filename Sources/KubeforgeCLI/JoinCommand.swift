@@ -83,7 +83,7 @@ struct JoinCommand: AsyncParsableCommand {
 
     func run() async throws {
         let options = try joinOptions()
-        let workflow = JoinWorkflow(host: LocalHost(rootfs: rootfs), options: options) { print($0) }
+        let workflow = JoinWorkflow(host: LocalHost.named(rootfs: rootfs), options: options) { print($0) }
         do {
             try await workflow.run()
         } catch {

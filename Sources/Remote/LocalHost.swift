@@ -11,6 +11,14 @@ public struct LocalHost: Host {
         self.rootfs = rootfs.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
     }
 
+    /// This machine under its own host name, so progress and errors of commands run on a node (`init`, `join`)
+    /// name the node rather than "localhost".
+    public static func named(rootfs: String? = nil) -> LocalHost {
+        var buffer = [CChar](repeating: 0, count: 256)
+        let name = gethostname(&buffer, buffer.count) == 0 ? String(cString: buffer) : ""
+        return LocalHost(name: name.isEmpty ? "localhost" : name, rootfs: rootfs)
+    }
+
     /// `path` as seen on this machine, under `rootfs` when one is set.
     public func resolve(_ path: String) -> String {
         guard let rootfs, !rootfs.isEmpty else { return path }
