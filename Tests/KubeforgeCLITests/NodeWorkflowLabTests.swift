@@ -57,6 +57,21 @@ struct NodeWorkflowLabTests {
         return (inventory, initialised.stdout)
     }
 
+    /// k8s-node1's JoinConfiguration (private: it holds the token) from the words of a printed join command.
+    static func writeJoinConfiguration(joinCommand words: [String], extra: String = "") throws {
+        let config = """
+            apiVersion: kubeadm.k8s.io/v1beta3
+            kind: JoinConfiguration
+            discovery:
+              bootstrapToken: {apiServerEndpoint: \(words[2]), token: \(words[4]), caCertHashes: [\(words[6])]}
+            nodeRegistration:
+              name: k8s-node1
+              kubeletExtraArgs: {cgroups-per-qos: "false", enforce-node-allocatable: ""}
+            \(extra)
+            """
+        _ = try UpLabTests.ssh(worker, "umask 077; cat > /root/kf-node/join.yaml <<'EOF'\n\(config)\nEOF")
+    }
+
     @Test func initOnTheMasterAndJoinOnAWorkerWithTheSelfContainedBinary() async throws {
         let (inventory, initialised) = try await Self.initialise(joinerBinaries: ["kubelet"])
         for line in ["[certs] Using certificateDir folder \"/etc/kubernetes/pki\"", "[upload-certs] Storing the certificates in Secret \"kubeadm-certs\"",
@@ -68,16 +83,7 @@ struct NodeWorkflowLabTests {
         let join = try UpLabTests.ssh(Self.master, "/root/kf-node/kubeforge token create --print-join-command")
         let words = join.stdout.split(separator: " ").map(String.init)
         try #require(words.count >= 7 && words[0] == "kubeadm" && words[1] == "join", "\(join.stdout)\(join.stderr)")
-        let joinConfig = """
-            apiVersion: kubeadm.k8s.io/v1beta3
-            kind: JoinConfiguration
-            discovery:
-              bootstrapToken: {apiServerEndpoint: \(words[2]), token: \(words[4]), caCertHashes: [\(words[6])]}
-            nodeRegistration:
-              name: k8s-node1
-              kubeletExtraArgs: {cgroups-per-qos: "false", enforce-node-allocatable: ""}
-            """
-        _ = try UpLabTests.ssh(Self.worker, "umask 077; cat > /root/kf-node/join.yaml <<'EOF'\n\(joinConfig)\nEOF")
+        try Self.writeJoinConfiguration(joinCommand: words)
         let joined = try UpLabTests.ssh(Self.worker, "/root/kf-node/kubeforge join --config /root/kf-node/join.yaml --bundle /root/kf-node/bundle "
             + "--ignore-preflight-errors FileExisting-crictl")
         #expect(joined.status == 0, "\(joined.stdout)\(joined.stderr)")
@@ -103,19 +109,11 @@ struct NodeWorkflowLabTests {
         let join = try UpLabTests.ssh(Self.master, "/root/kf-node/kubeforge token create --print-join-command --certificate-key \(key)")
         let words = join.stdout.split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
         try #require(words.count >= 10 && words[7] == "--control-plane", "\(join.stdout)\(join.stderr)")
-        let joinConfig = """
-            apiVersion: kubeadm.k8s.io/v1beta3
-            kind: JoinConfiguration
-            discovery:
-              bootstrapToken: {apiServerEndpoint: \(words[2]), token: \(words[4]), caCertHashes: [\(words[6])]}
-            nodeRegistration:
-              name: k8s-node1
-              kubeletExtraArgs: {cgroups-per-qos: "false", enforce-node-allocatable: ""}
+        try Self.writeJoinConfiguration(joinCommand: words, extra: """
             controlPlane:
               certificateKey: \(key)
               localAPIEndpoint: {advertiseAddress: \(Self.worker)}
-            """
-        _ = try UpLabTests.ssh(Self.worker, "umask 077; cat > /root/kf-node/join.yaml <<'EOF'\n\(joinConfig)\nEOF")
+            """)
         let joined = try UpLabTests.ssh(Self.worker, "/root/kf-node/kubeforge join --config /root/kf-node/join.yaml --control-plane-mode systemd "
             + "--bundle /root/kf-node/bundle --ignore-preflight-errors FileExisting-crictl")
         #expect(joined.status == 0, "\(joined.stdout)\(joined.stderr)")
