@@ -45,7 +45,7 @@ public struct KubeConnection: Sendable {
     public var trust: KubeTrust
     public var userAgent: String
 
-    public static let defaultUserAgent = "kubeforge (linux/amd64)"
+    public static let defaultUserAgent = "kubeforge/dev (linux/amd64)"
 
     /// - Parameter server: `https://host[:port]` (a kubeconfig's `server`); the port defaults to 443.
     public init(server: String, serverName: String? = nil, credentials: KubeCredentials, trust: KubeTrust,

@@ -1,4 +1,5 @@
 import ArgumentParser
+import KubeTypes
 
 /// The root command. Each capability adds its subcommand type to `subcommands`.
 public struct Kubeforge: AsyncParsableCommand {

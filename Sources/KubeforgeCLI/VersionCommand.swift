@@ -1,9 +1,6 @@
 import ArgumentParser
 import Foundation
-
-public enum KubeforgeVersion {
-    public static let current = "0.1.0-dev"
-}
+import KubeTypes
 
 struct VersionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "version", abstract: "Print kubeforge's version.")

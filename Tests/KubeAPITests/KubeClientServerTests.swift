@@ -142,4 +142,15 @@ struct KubeClientServerTests {
             }
         }
     }
+
+    /// The API server names the field manager of a create or update after the user agent's part before the
+    /// first `/`, so kubeforge's writes are managed by "kubeforge" as kubeadm's are by "kubeadm".
+    @Test func theUserAgentNamesKubeforgeAsItsFieldManager() async throws {
+        try await TestCluster.with { cluster in
+            try await cluster.withClient { admin in _ = try await admin.list(.nodes) }
+            let agent = try #require(await cluster.server.requests().first?.userAgent)
+            #expect(agent.hasPrefix("kubeforge/v") && agent.hasSuffix(" (linux/amd64)"), "\(agent)")
+            #expect(agent.split(separator: "/").first == "kubeforge")
+        }
+    }
 }

@@ -1,12 +1,15 @@
 import Foundation
 import KubeAPI
+import KubeTypes
 import PKI
 import Remote
 
 /// How kubeforge becomes a client of a cluster: a kubeconfig's credentials and CA, and a route to an API
 /// server as a host sees it (directly on a node, over the host's SSH connection from an operator's machine).
 public enum ClusterAccess {
-    public static let userAgent = "kubeforge (linux/amd64)"
+    /// `name/version (os/arch)` as client-go's: the API server names the field manager of an update after the
+    /// part before the first `/` ("kubeforge"), as it names kubeadm's "kubeadm".
+    public static let userAgent = "kubeforge/v\(KubeforgeVersion.current) (linux/amd64)"
 
     /// Reads and parses a kubeconfig on `host` (admin.conf, super-admin.conf, kubelet.conf).
     public static func kubeconfig(at path: String, on host: any Remote.Host) async throws -> Kubeconfig {
