@@ -147,8 +147,13 @@ public final class KubeClient: Sendable {
     /// The body of a health endpoint (`/livez`, `/readyz`, `/healthz`); a non-200 answer is an error whose
     /// text carries the body (which names the failing checks).
     public func health(_ path: String) async throws -> String {
+        try await text(at: path, accept: "text/plain")
+    }
+
+    /// The body of a GET of a path outside the API (a health endpoint, a discovery file on a web server).
+    public func text(at path: String, accept: String = "*/*") async throws -> String {
         let request = Request(verb: "get", kind: nil, name: path, namespace: nil, method: .GET, path: path, query: [],
-                              accept: "text/plain")
+                              accept: accept)
         return String(decoding: try await send(request), as: UTF8.self)
     }
 

@@ -28,6 +28,8 @@ public enum KubeTrust: Sendable {
     /// Any certificate. Only for what is verified by other means: join's first cluster-info fetch (whose content
     /// is checked against the token's signature and the CA pin) and health probes of self-signed components.
     case unverified
+    /// The machine's CA store: a web server rather than a cluster (an https discovery file, as kubeadm fetches it).
+    case systemRoots
 }
 
 /// How to reach one API server (or component endpoint) and as whom.
@@ -112,6 +114,8 @@ public struct KubeConnection: Sendable {
                 tls.trustRoots = .certificates(roots)
             case .unverified:
                 tls.certificateVerification = .none
+            case .systemRoots:
+                break  // the client configuration's default trust roots
             }
             if case let .clientCertificate(certificatePEM, keyPEM) = credentials {
                 let chain = try NIOSSLCertificate.fromPEMBytes(Array(certificatePEM.utf8))

@@ -42,7 +42,7 @@ struct JoinCommand: AsyncParsableCommand {
     @Flag(help: "Trust cluster-info without a CA pin (only its token signature protects the join).")
     var discoveryTokenUnsafeSkipCaVerification = false
 
-    @Option(help: ArgumentHelp("A kubeconfig (on this node) whose cluster is trusted as it is, instead of token discovery; --tls-bootstrap-token (or --token) authenticates the kubelet.", valueName: "file"))
+    @Option(help: ArgumentHelp("A kubeconfig on this node or at an https URL whose cluster (server, CA) is trusted instead of token discovery; the kubelet authenticates with --tls-bootstrap-token (or --token), else with the file's credentials.", valueName: "file-or-url"))
     var discoveryFile: String?
 
     @Option(help: "The node name (default: the lower-cased hostname).")
@@ -110,39 +110,41 @@ struct JoinCommand: AsyncParsableCommand {
         if let value = discoveryToken ?? token { discovery.token = value }
         if !discoveryTokenCaCertHash.isEmpty { discovery.caCertHashes = discoveryTokenCaCertHash }
         if discoveryTokenUnsafeSkipCaVerification { discovery.unsafeSkipCAVerification = true }
-        let file = discoveryFile ?? (join.discovery.kubeConfigPath.isEmpty ? nil : join.discovery.kubeConfigPath)
-        if let file {
-            if file.hasPrefix("https://") || file.hasPrefix("http://") {
-                throw ConfigInput.badInput("--discovery-file \(file): only a file on this node is supported; download it first")
-            }
-            if discovery.token.isEmpty, let tls = tlsBootstrapToken ?? (join.discovery.tlsBootstrapToken.isEmpty ? nil : join.discovery.tlsBootstrapToken) {
-                discovery.token = tls
-            }
-            if discovery.apiServerEndpoint.isEmpty { discovery.apiServerEndpoint = "-" }
-            discovery.unsafeSkipCAVerification = true  // the file's CA is the trust anchor
-        }
-        guard !discovery.apiServerEndpoint.isEmpty else { throw ConfigInput.badInput("give the API server endpoint (host:port), as init's join command prints it") }
-        guard !discovery.token.isEmpty else { throw ConfigInput.badInput(file == nil ? "give --token (or --discovery-token)" : "--discovery-file needs --tls-bootstrap-token (or --token) for the kubelet") }
-        let tokenValue: PKI.BootstrapToken
+        let tls = tlsBootstrapToken ?? (join.discovery.tlsBootstrapToken.isEmpty ? nil : join.discovery.tlsBootstrapToken) ?? token
         let tlsToken: PKI.BootstrapToken?
         do {
-            tokenValue = try PKI.BootstrapToken(parsing: discovery.token)
-            let tls = tlsBootstrapToken ?? (join.discovery.tlsBootstrapToken.isEmpty ? nil : join.discovery.tlsBootstrapToken)
             tlsToken = try tls.map { try PKI.BootstrapToken(parsing: $0) }
         } catch {
-            throw ConfigInput.badInput("\(error)")
+            throw ConfigInput.badInput("--tls-bootstrap-token: \(error)")
         }
-        var options = JoinWorkflow.Options(endpoint: discovery.apiServerEndpoint, token: tokenValue)
-        options.tlsBootstrapToken = tlsToken
-        do {
-            options.caCertHashes = try discovery.caCertHashes.map(DiscoveryHash.parse)
-        } catch {
-            throw ConfigInput.badInput("--discovery-token-ca-cert-hash: \(error)")
-        }
-        options.unsafeSkipCAVerification = discovery.unsafeSkipCAVerification
-        options.discoveryFile = file
-        guard !options.caCertHashes.isEmpty || options.unsafeSkipCAVerification else {
-            throw ConfigInput.badInput("token discovery without --discovery-token-ca-cert-hash is unsafe: give the CA's hash (init's join command prints it), or --discovery-token-unsafe-skip-ca-verification")
+        var options: JoinWorkflow.Options
+        if let file = discoveryFile ?? (join.discovery.kubeConfigPath.isEmpty ? nil : join.discovery.kubeConfigPath) {
+            // kubeadm's file discovery: the file's CA is the trust anchor; the kubelet authenticates with the TLS
+            // bootstrap token, or with the file's own credentials.
+            if file.lowercased().hasPrefix("http://") {
+                throw ConfigInput.badInput("--discovery-file \(file): an http:// URL cannot be trusted; serve it over https or copy the file to the node")
+            }
+            options = JoinWorkflow.Options(endpoint: endpoint ?? "-", token: nil)
+            options.discoveryFile = file
+            options.tlsBootstrapToken = tlsToken
+        } else {
+            guard !discovery.apiServerEndpoint.isEmpty else { throw ConfigInput.badInput("give the API server endpoint (host:port), as init's join command prints it") }
+            guard !discovery.token.isEmpty else { throw ConfigInput.badInput("give --token (or --discovery-token)") }
+            do {
+                options = JoinWorkflow.Options(endpoint: discovery.apiServerEndpoint, token: try PKI.BootstrapToken(parsing: discovery.token))
+            } catch {
+                throw ConfigInput.badInput("\(error)")
+            }
+            options.tlsBootstrapToken = tlsToken
+            do {
+                options.caCertHashes = try discovery.caCertHashes.map(DiscoveryHash.parse)
+            } catch {
+                throw ConfigInput.badInput("--discovery-token-ca-cert-hash: \(error)")
+            }
+            options.unsafeSkipCAVerification = discovery.unsafeSkipCAVerification
+            guard !options.caCertHashes.isEmpty || options.unsafeSkipCAVerification else {
+                throw ConfigInput.badInput("token discovery without --discovery-token-ca-cert-hash is unsafe: give the CA's hash (init's join command prints it), or --discovery-token-unsafe-skip-ca-verification")
+            }
         }
         options.registration = join.nodeRegistration
         if let nodeName { options.registration.name = nodeName }

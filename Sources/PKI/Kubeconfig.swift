@@ -15,6 +15,11 @@ public struct Kubeconfig: Sendable, Equatable {
     /// A file holding the client certificate and key (kubelet.conf after kubelet-finalize: the kubelet's rotated
     /// `kubelet-client-current.pem`), instead of embedded data.
     public var clientCertificateFile: String?
+    /// Files a hand-written kubeconfig names instead of embedded data (`certificate-authority`, `client-key`
+    /// when it differs from `client-certificate`); read by `parse`, never rendered: whoever uses such a
+    /// kubeconfig elsewhere embeds their content first (kubeadm's file discovery does).
+    public var certificateAuthorityFile: String?
+    public var clientKeyFile: String?
 
     public init(clusterName: String, server: String, certificateAuthorityPEM: String, userName: String,
                 clientCertificatePEM: String? = nil, clientKeyPEM: String? = nil, token: String? = nil,
@@ -80,11 +85,14 @@ public struct Kubeconfig: Sendable, Equatable {
         }
         let userName = context["user"] as? String ?? ""
         let user = entry("users", userName, "user") ?? [:]
-        return Kubeconfig(clusterName: clusterName, server: cluster["server"] as? String ?? "",
-                          certificateAuthorityPEM: decoded(cluster["certificate-authority-data"]) ?? "",
-                          userName: userName, clientCertificatePEM: decoded(user["client-certificate-data"]),
-                          clientKeyPEM: decoded(user["client-key-data"]), token: user["token"] as? String,
-                          clientCertificateFile: user["client-certificate"] as? String)
+        var kubeconfig = Kubeconfig(clusterName: clusterName, server: cluster["server"] as? String ?? "",
+                                    certificateAuthorityPEM: decoded(cluster["certificate-authority-data"]) ?? "",
+                                    userName: userName, clientCertificatePEM: decoded(user["client-certificate-data"]),
+                                    clientKeyPEM: decoded(user["client-key-data"]), token: user["token"] as? String,
+                                    clientCertificateFile: user["client-certificate"] as? String)
+        kubeconfig.certificateAuthorityFile = cluster["certificate-authority"] as? String
+        if let keyFile = user["client-key"] as? String, keyFile != kubeconfig.clientCertificateFile { kubeconfig.clientKeyFile = keyFile }
+        return kubeconfig
     }
 
     /// A plain YAML scalar when that reads back unchanged, a double-quoted one otherwise.

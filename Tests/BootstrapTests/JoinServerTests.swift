@@ -121,27 +121,6 @@ struct JoinServerTests {
         }
     }
 
-    @Test func fileDiscoveryTrustsTheGivenClusterAndStillJoins() async throws {
-        try await TestCluster.with(bindToServer: true, signer: true, csrSigning: true) { cluster in
-            try await Self.initialise(cluster)
-            let worker = try Self.worker()
-            defer { try? FileManager.default.removeItem(atPath: worker.rootfs!) }
-            // A kubeconfig with the cluster only (server and CA), as an operator would hand out.
-            var file = try await cluster.kubeconfig()
-            file.clientCertificatePEM = nil
-            file.clientKeyPEM = nil
-            try await worker.writeFile("/root/discovery.conf", contents: Data(file.rendered().utf8), mode: 0o600)
-            var options = try await Self.options(cluster)
-            options.discoveryFile = "/root/discovery.conf"
-            options.caCertHashes = []
-            var kubelet = KubeletStandIn(host: worker, nodeName: "k8s-node1", apiServerPort: cluster.server.port)
-            kubelet.registered = { try await cluster.registerNode("k8s-node1") }
-            try await JoinWorkflow(host: worker, options: options, kubelet: kubelet) { _ in }.run()
-            #expect(await !cluster.requests().contains { $0.user == "system:anonymous" }, "no token discovery with a discovery file")
-            #expect(try await worker.stat(JoinWorkflow.kubeletKubeconfigPath) != nil)
-        }
-    }
-
     @Test func aReadyNodeOfTheSameNameIsRefused() async throws {
         try await TestCluster.with(bindToServer: true, signer: true) { cluster in
             try await Self.initialise(cluster)

@@ -15,10 +15,12 @@ import Templates
 public struct JoinWorkflow: Sendable {
     public struct Options: Sendable {
         public var endpoint: String
-        /// The discovery token, and the TLS bootstrap token (the same unless given).
-        public var token: PKI.BootstrapToken
-        /// `--discovery-file`: a kubeconfig on the joining host whose cluster (server, CA) is trusted as it is,
-        /// instead of token discovery; the TLS bootstrap token is then `token`.
+        /// The discovery token, and the TLS bootstrap token (the same unless given). Only file discovery goes
+        /// without one, when the file carries credentials.
+        public var token: PKI.BootstrapToken?
+        /// `--discovery-file`: a kubeconfig on the joining host or at an https URL whose cluster (server, CA) is
+        /// trusted instead of token discovery (`FileDiscovery`); the TLS bootstrap token is then `token`, or
+        /// the file's own credentials.
         public var discoveryFile: String?
         public var tlsBootstrapToken: PKI.BootstrapToken?
         public var caCertHashes: [String] = []
@@ -39,7 +41,7 @@ public struct JoinWorkflow: Sendable {
         /// control-plane-join); nil joins a worker.
         public var controlPlane: ControlPlaneJoin.Options?
 
-        public init(endpoint: String, token: PKI.BootstrapToken) {
+        public init(endpoint: String, token: PKI.BootstrapToken?) {
             self.endpoint = endpoint
             self.token = token
         }
@@ -170,16 +172,19 @@ public struct JoinWorkflow: Sendable {
         }
     }
 
-    /// Token discovery, or the cluster of --discovery-file taken as it is (kubeadm's file discovery).
+    /// Token discovery, or file discovery with --discovery-file.
     func discover() async throws -> ClusterInfo {
         if let file = options.discoveryFile {
-            let kubeconfig = try await ClusterAccess.kubeconfig(at: file, on: host)
-            guard !kubeconfig.certificateAuthorityPEM.isEmpty else {
-                throw InitError.badInput("--discovery-file \(file): its cluster has no certificate-authority-data, so its server cannot be verified")
+            var discovery = FileDiscovery(source: file, host: host, report: report)
+            discovery.timeout = options.discoveryTimeout
+            let kubeconfig = try await discovery.discover()
+            guard options.tlsBootstrapToken ?? options.token != nil || kubeconfig.clientCertificatePEM != nil || kubeconfig.token != nil else {
+                throw DiscoveryError.badDiscoveryFile(file, "it has no credentials for the kubelet's TLS bootstrap: give --tls-bootstrap-token (or --token)")
             }
-            return try ClusterInfo(server: kubeconfig.server, certificateAuthorityPEM: kubeconfig.certificateAuthorityPEM)
+            return ClusterInfo(discoveryFile: kubeconfig)
         }
-        var discovery = TokenDiscovery(endpoint: options.endpoint, token: options.token, caCertHashes: options.caCertHashes,
+        guard let token = options.token else { throw InitError.badInput("token discovery needs a token (--token or --discovery-token)") }
+        var discovery = TokenDiscovery(endpoint: options.endpoint, token: token, caCertHashes: options.caCertHashes,
                                        unsafeSkipCAVerification: options.unsafeSkipCAVerification, host: host)
         discovery.timeout = options.discoveryTimeout
         return try await discovery.discover()
@@ -199,10 +204,12 @@ public struct JoinWorkflow: Sendable {
         }
     }
 
-    /// The bootstrap kubeconfig kubeadm hands the kubelet (cluster `kubernetes`, user `tls-bootstrap-token-user`).
+    /// The bootstrap kubeconfig kubeadm hands the kubelet: cluster `kubernetes`, user `tls-bootstrap-token-user`
+    /// with the TLS bootstrap token; without a token, the discovery file as it is.
     func bootstrapKubeconfig(_ info: ClusterInfo) -> Kubeconfig {
-        Kubeconfig(clusterName: "kubernetes", server: info.server, certificateAuthorityPEM: info.certificateAuthorityPEM,
-                   userName: "tls-bootstrap-token-user", token: (options.tlsBootstrapToken ?? options.token).value)
+        if let file = info.discoveryFile, options.tlsBootstrapToken ?? options.token == nil { return file }
+        return Kubeconfig(clusterName: "kubernetes", server: info.server, certificateAuthorityPEM: info.certificateAuthorityPEM,
+                          userName: "tls-bootstrap-token-user", token: (options.tlsBootstrapToken ?? options.token)?.value)
     }
 
     func withBootstrapClient<T: Sendable>(_ info: ClusterInfo, _ body: (KubeClient) async throws -> T) async throws -> T {

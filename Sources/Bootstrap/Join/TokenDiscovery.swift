@@ -10,12 +10,16 @@ public struct ClusterInfo: Sendable, Equatable {
     public var certificateAuthorityPEM: String
     /// cluster-info's `kubeconfig` value, as served.
     public var kubeconfig: String
+    /// File discovery: the discovery file, everything embedded. Without a TLS bootstrap token it is the
+    /// kubelet's bootstrap kubeconfig as it is, credentials included (kubeadm's discovery.For).
+    public var discoveryFile: Kubeconfig?
 
-    /// A cluster given directly (file discovery).
-    public init(server: String, certificateAuthorityPEM: String) throws {
-        self.server = server
-        self.certificateAuthorityPEM = certificateAuthorityPEM
+    /// The cluster of a discovery file.
+    public init(discoveryFile: Kubeconfig) {
+        server = discoveryFile.server
+        certificateAuthorityPEM = discoveryFile.certificateAuthorityPEM
         kubeconfig = ""
+        self.discoveryFile = discoveryFile
     }
 
     /// The first cluster of a cluster-info kubeconfig (one cluster named "", no users, no contexts).
@@ -40,6 +44,8 @@ public enum DiscoveryError: Error, CustomStringConvertible, Equatable {
     case tls(endpoint: String, reason: String)
     case changedBetweenFetches
     case badClusterInfo(String)
+    /// --discovery-file: the file or URL, and what is wrong with it.
+    case badDiscoveryFile(String, String)
 
     public var description: String {
         switch self {
@@ -57,6 +63,8 @@ public enum DiscoveryError: Error, CustomStringConvertible, Equatable {
             "cluster-info changed between the unverified and the verified fetch; try again"
         case let .badClusterInfo(reason):
             "cluster-info is not usable: \(reason)"
+        case let .badDiscoveryFile(source, reason):
+            "--discovery-file \(source): \(reason)"
         }
     }
 }
