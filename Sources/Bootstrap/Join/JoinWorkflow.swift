@@ -29,6 +29,9 @@ public struct JoinWorkflow: Sendable {
         public var ignore: IgnoreList = .none
         public var dryRun = false
         public var discoveryTimeout: Duration = .seconds(300)
+        /// kubeadm's DiscoveryRetryInterval. `up` polls faster: it has just created the token, and cluster-info is
+        /// signed only once kube-controller-manager starts its bootstrap signer, seconds after the API server is up.
+        public var discoveryInterval: Duration = .seconds(5)
         public var tlsBootstrapTimeout: Duration = .seconds(300)
         public var apiRetry: KubeRetry = .kubeadm
         /// The control plane's version when known before discovery (up knows it): the kubelet's is checked
@@ -81,8 +84,10 @@ public struct JoinWorkflow: Sendable {
         try await preflight(PreflightTarget(name: try await nodeName(), address: address, roles: [.worker], kubernetesVersion: options.kubernetesVersion,
                                             kubelet: kubeletSource),
                             joinFiles: [Self.kubeletKubeconfigPath, Self.bootstrapKubeconfigPath, Self.caCertificatePath])
+        // A version known beforehand (up's) lets the kubelet be installed while cluster-info is not signed yet.
+        if let version = options.kubernetesVersion { try await installKubelet(version: version.description) }
         let state = try await readCluster()
-        try await installKubelet(version: state.cluster.kubernetesVersion)
+        if options.kubernetesVersion == nil { try await installKubelet(version: state.cluster.kubernetesVersion) }
         try await kubeletStart(state)
         report("""
 
@@ -187,6 +192,7 @@ public struct JoinWorkflow: Sendable {
         var discovery = TokenDiscovery(endpoint: options.endpoint, token: token, caCertHashes: options.caCertHashes,
                                        unsafeSkipCAVerification: options.unsafeSkipCAVerification, host: host)
         discovery.timeout = options.discoveryTimeout
+        discovery.interval = options.discoveryInterval
         return try await discovery.discover()
     }
 

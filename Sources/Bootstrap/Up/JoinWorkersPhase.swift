@@ -68,6 +68,7 @@ public struct JoinWorkersPhase: Phase {
         options.registration = config.initConfiguration.nodeRegistration
         options.ignore = ignore
         options.kubernetesVersion = try? KubernetesVersion(parsing: config.clusterConfiguration.kubernetesVersion)
+        options.discoveryInterval = .seconds(1)
         let lines = PrefixedLines(worker.name, report)
         try await JoinWorkflow(host: worker.host, options: options, kubelet: SystemdKubelet(host: worker.host, waiter: kubeletWaiter)) { lines.add($0) }.run()
         await session.markJoined(worker.name, after: clock.now - start)

@@ -43,7 +43,9 @@ public struct UpPhases: Sendable {
     public var mode: ClusterSettings.ControlPlaneMode { plan.cluster.controlPlaneMode }
 
     public func phases() -> [any Phase] {
-        var phases: [any Phase] = [
+        var phases: [any Phase] = []
+        if let check = BundleVersionsPhase(plan: plan, resolver: options.resolver, report: report) { phases.append(check) }
+        phases += [
             ConnectHostsPhase(plan.hosts, concurrency: options.concurrency, connect: connect, report: report),
             ExistingClusterPhase(plan: plan, session: session, report: report),
             UpPreflightPhase(plan.hosts, cluster: plan.cluster, ignore: options.ignore, concurrency: options.concurrency,
