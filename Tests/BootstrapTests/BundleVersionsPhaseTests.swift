@@ -44,10 +44,13 @@ struct BundleVersionsPhaseTests {
         #expect(text.contains("set cluster.kubernetesVersion: v1.29.1 in the inventory, or use a bundle of v1.28.7"))
     }
 
-    @Test func staticPodModeChecksOnlyWhatItInstalls() throws {
+    @Test func onlyWhatTheBundleHasAndTheModeInstallsIsChecked() throws {
         let directory = try Self.bundle(version: "v1.28.7")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         #expect(try Self.phase(directory, mode: .staticPod)?.specs.map(\.name) == ["kubelet"])
+        // A bundle without kube-apiserver (etcd only, as the demo's): what it has is checked; the install phase names what is missing.
+        try FileManager.default.removeItem(atPath: "\(directory)/kube-apiserver")
+        #expect(try Self.phase(directory)?.specs.map(\.name) == ["kube-controller-manager", "kube-scheduler", "kubelet"])
         let empty = FileManager.default.temporaryDirectory.appendingPathComponent("kubeforge-empty-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: empty) }

@@ -31,7 +31,6 @@ struct UpPhasesTests {
     @Test func systemdModeReadsTopToBottom() throws {
         let titles = UpPhases(plan: plan(.systemd), options: try options()).phases().map(\.title)
         #expect(titles == [
-            "Check the bundle's Kubernetes versions",
             "Connect to 3 hosts",
             "Look for the running cluster on k8s-master",
             "Preflight on 3 hosts",

@@ -11,13 +11,14 @@ struct BundleVersionsPhase: Phase {
 
     var title: String { "Check the bundle's Kubernetes versions" }
 
-    /// From the plan: the control-plane components in systemd mode, the kubelet and kubectl whenever the bundle has
-    /// them, each expected at the cluster's kubernetesVersion.
+    /// From the plan: the control-plane components in systemd mode, the kubelet and kubectl, those of them the bundle
+    /// has, each expected at the cluster's kubernetesVersion.
     init?(plan: UpPlan, resolver: BinaryResolver?, report: @escaping @Sendable (String) -> Void) {
         guard let resolver, case .directory = resolver.source, let first = plan.controlPlanes.first else { return nil }
         let bringUp = ControlPlaneBringUp(config: plan.configuration(for: first.inventory), options: plan.renderOptions(), resolver: resolver)
-        var specs = plan.cluster.controlPlaneMode == .systemd ? bringUp.controlPlaneBinaries : []
-        specs += [bringUp.kubeletBinary, BinarySpec.kubectl(version: bringUp.kubernetesVersion)].filter { resolver.offers($0.name) }
+        // A binary the bundle lacks is named, with every path searched, by the phase that installs it.
+        let specs = ((plan.cluster.controlPlaneMode == .systemd ? bringUp.controlPlaneBinaries : [])
+            + [bringUp.kubeletBinary, BinarySpec.kubectl(version: bringUp.kubernetesVersion)]).filter { resolver.offers($0.name) }
         guard !specs.isEmpty else { return nil }
         self.specs = specs
         self.resolver = resolver
