@@ -277,6 +277,11 @@ public final class KubeClient: Sendable {
     func classify(_ error: any Error, _ request: Request) -> KubeAPIError {
         if let error = error as? KubeAPIError { return error }
         let endpoint = connection.endpointDescription
+        // What a forwarded port gives when nothing listens behind it: the SSH channel fails after the local accept.
+        if "\(error)".contains("EOF during handshake") {
+            return .transport(request: request.description, endpoint: endpoint,
+                              reason: "the connection closed during the TLS handshake (nothing listening there, or not yet)")
+        }
         if let reason = Self.tlsReason(error, serverName: connection.serverName) {
             return .tls(request: request.description, endpoint: endpoint, reason: reason)
         }
