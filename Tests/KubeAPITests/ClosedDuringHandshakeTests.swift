@@ -6,7 +6,8 @@ import Testing
 /// closes before TLS is established. That is a connection failure (worth retrying while a server starts), not a
 /// TLS verdict on a certificate.
 struct ClosedDuringHandshakeTests {
-    /// Accepts connections on loopback and closes each at once.
+    /// Accepts connections on loopback, reads the client's first bytes (its ClientHello) and closes: a FIN, as
+    /// from an SSH forward whose channel failed. (Closing with the hello unread would send a reset instead.)
     final class ClosingListener: @unchecked Sendable {  // invariant: `fd` is only closed by `stop`
         let fd: Int32
         let port: Int
@@ -29,6 +30,10 @@ struct ClosedDuringHandshakeTests {
                 while true {
                     let client = accept(fd, nil, nil)
                     if client < 0 { return }
+                    var wait = timeval(tv_sec: 2, tv_usec: 0)
+                    setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &wait, socklen_t(MemoryLayout<timeval>.size))
+                    var hello = [UInt8](repeating: 0, count: 16384)
+                    _ = recv(client, &hello, hello.count, 0)
                     close(client)
                 }
             }

@@ -98,6 +98,47 @@ struct NodeWorkflowLabTests {
         try await Self.cleanNodes(inventory)
     }
 
+    /// kubeadm's file discovery on k8s-node1: a kubeconfig holding only the cluster (server and CA, as an operator
+    /// hands it out) instead of token discovery, the kubelet bootstrapping with the token of a JoinConfiguration.
+    @Test func aWorkerJoinsWithADiscoveryFile() async throws {
+        let (inventory, _) = try await Self.initialise(joinerBinaries: ["kubelet"])
+        let join = try UpLabTests.ssh(Self.master, "/root/kf-node/kubeforge token create --print-join-command")
+        let words = join.stdout.split(separator: " ").map(String.init)
+        try #require(words.count >= 7 && words[0] == "kubeadm" && words[1] == "join", "\(join.stdout)\(join.stderr)")
+        let ca = try UpLabTests.ssh(Self.master, "/root/kf-node/bundle/kubectl --kubeconfig /etc/kubernetes/admin.conf config view --raw "
+            + "-o jsonpath='{.clusters[0].cluster.certificate-authority-data}'").stdout
+        let discovery = """
+            apiVersion: v1
+            kind: Config
+            clusters:
+            - cluster: {certificate-authority-data: \(ca), server: "https://\(Self.master):6443"}
+              name: kubernetes
+            contexts:
+            - context: {cluster: kubernetes, user: ""}
+              name: discovery
+            current-context: discovery
+            """
+        let config = """
+            apiVersion: kubeadm.k8s.io/v1beta3
+            kind: JoinConfiguration
+            discovery:
+              file: {kubeConfigPath: /root/kf-node/discovery.conf}
+              tlsBootstrapToken: \(words[4])
+            nodeRegistration:
+              name: k8s-node1
+              kubeletExtraArgs: {cgroups-per-qos: "false", enforce-node-allocatable: ""}
+            """
+        _ = try UpLabTests.ssh(Self.worker, "umask 077; cat > /root/kf-node/discovery.conf <<'EOF'\n\(discovery)\nEOF\ncat > /root/kf-node/join.yaml <<'EOF'\n\(config)\nEOF")
+        let joined = try UpLabTests.ssh(Self.worker, "/root/kf-node/kubeforge join --config /root/kf-node/join.yaml --bundle /root/kf-node/bundle "
+            + "--ignore-preflight-errors FileExisting-crictl")
+        #expect(joined.status == 0, "\(joined.stdout)\(joined.stderr)")
+        #expect(joined.stdout.contains("[discovery] Requesting cluster-info from https://\(Self.master):6443 anonymously to validate the TLS connection"))
+        #expect(joined.stdout.contains("This node has joined the cluster:"))
+        let nodes = try UpLabTests.ssh(Self.master, "/root/kf-node/bundle/kubectl --kubeconfig /etc/kubernetes/admin.conf get nodes --no-headers")
+        #expect(nodes.stdout.contains("k8s-node1"), "\(nodes.stdout)\(nodes.stderr)")
+        try await Self.cleanNodes(inventory)
+    }
+
     /// `join --control-plane --certificate-key` on k8s-node1: the shared certificates downloaded, its etcd
     /// member added (through the master's) and started, its control plane as systemd units, marked.
     @Test func aSecondControlPlaneJoinsWithTheCertificateKey() async throws {

@@ -63,9 +63,12 @@ struct Expected: Sendable, CustomStringConvertible {
         #expect(try certificate.extensions.basicConstraints != nil)
         #expect(certificate.signatureAlgorithm == .sha256WithRSAEncryption)
 
-        // Serial uniformly in [1, 2^63-1): at most 8 bytes, top bit clear.
-        #expect(certificate.serialNumber.bytes.count <= 8)
-        #expect((certificate.serialNumber.bytes.first ?? 0) < 0x80)
+        // Serial uniformly in [1, 2^63-1): at most 8 bytes, big-endian, in range. (The minimal form of a smaller
+        // value may start with a byte ≥ 0x80; DER then adds the 0x00 that keeps it positive.)
+        let serial = Array(certificate.serialNumber.bytes)
+        #expect(serial.count <= 8)
+        let value = serial.reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        #expect(value >= 1 && value < UInt64(Int64.max))
 
         // v1.33: backdated 5 minutes; CA 10 years, leaf 1 year from kubeadm's start time.
         #expect(certificate.notValidBefore == tree.startTime.addingTimeInterval(-300))
