@@ -29,6 +29,9 @@ struct NodeWorkflowLabTests {
     static func initialise(joinerBinaries: [String]) async throws -> (inventory: String, output: String) {
         let (inventory, bundle) = try ClusterLabTests.setUp()
         try await cleanNodes(inventory)
+        // Fresh lab hosts are not prepared (ip_forward, containerd's cgroup driver): prepare, as an operator would.
+        let prepared = try await KubeforgeBinary.run(["prepare", "-i", inventory])
+        try #require(prepared.status == 0, "\(prepared.stdout)\(prepared.stderr)")
         let version = try UpLabTests.shell("'\(bundle)/kubelet' --version").stdout.split(separator: " ").last.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) } ?? ""
         for (address, binaries) in [(master, controlPlaneBinaries), (worker, joinerBinaries)] {
             _ = try UpLabTests.ssh(address, "mkdir -p /root/kf-node/bundle")
