@@ -121,9 +121,7 @@ struct JoinCommand: AsyncParsableCommand {
         if let file = discoveryFile ?? (join.discovery.kubeConfigPath.isEmpty ? nil : join.discovery.kubeConfigPath) {
             // kubeadm's file discovery: the file's CA is the trust anchor; the kubelet authenticates with the TLS
             // bootstrap token, or with the file's own credentials.
-            if file.lowercased().hasPrefix("http://") {
-                throw ConfigInput.badInput("--discovery-file \(file): an http:// URL cannot be trusted; serve it over https or copy the file to the node")
-            }
+            do { try FileDiscovery.refuseUntrustedURL(file) } catch { throw ConfigInput.badInput(error.description) }
             options = JoinWorkflow.Options(endpoint: endpoint ?? "-", token: nil)
             options.discoveryFile = file
             options.tlsBootstrapToken = tlsToken
@@ -155,14 +153,13 @@ struct JoinCommand: AsyncParsableCommand {
             throw ConfigInput.badInput("--ignore-preflight-errors: \(error)")
         }
         options.dryRun = dryRun
-        if let bundle {
-            let path = URL(fileURLWithPath: bundle).standardizedFileURL.path
+        let bundlePath = bundle.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+        if let bundle, let path = bundlePath {
             guard FileManager.default.fileExists(atPath: "\(path)/kubelet") else { throw ConfigInput.badInput("--bundle \(bundle): no kubelet there") }
             options.resolver = BinaryResolver(source: .directory(path))
         }
         options.controlPlane = try controlPlaneOptions(join.controlPlane)
-        if let bundle, options.controlPlane?.mode == .systemd {
-            let path = URL(fileURLWithPath: bundle).standardizedFileURL.path
+        if let bundle, let path = bundlePath, options.controlPlane?.mode == .systemd {
             let missing = Self.systemdBinaries.filter { !FileManager.default.fileExists(atPath: "\(path)/\($0)") }
             guard missing.isEmpty else { throw ConfigInput.badInput("--bundle \(bundle): \(missing.joined(separator: ", ")) missing there (systemd mode runs the control plane from the bundle)") }
         }

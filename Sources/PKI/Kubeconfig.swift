@@ -36,6 +36,10 @@ public struct Kubeconfig: Sendable, Equatable {
 
     public var contextName: String { "\(userName)@\(clusterName)" }
 
+    /// Whether it authenticates its user (an embedded client certificate or a token), rather than being a
+    /// cluster-only kubeconfig as handed out for discovery.
+    public var hasCredentials: Bool { clientCertificatePEM != nil || token != nil }
+
     /// YAML laid out as client-go's `clientcmd.Write` does (keys sorted, data base64-encoded).
     public func rendered() -> String {
         func b64(_ text: String) -> String { Data(text.utf8).base64EncodedString() }

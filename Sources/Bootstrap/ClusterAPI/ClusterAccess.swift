@@ -38,10 +38,15 @@ public enum ClusterAccess {
     /// The caller shuts the client down and closes the returned forward.
     public static func client(_ kubeconfig: Kubeconfig, apiServer address: String, port: Int, on host: any Remote.Host) async throws
         -> (client: KubeClient, forward: any PortForward) {
+        try await client(try connection(kubeconfig), address: address, port: port, on: host)
+    }
+
+    /// A client for `connection`'s server reached at `address:port` as `host` sees it.
+    static func client(_ connection: KubeConnection, address: String, port: Int, on host: any Remote.Host) async throws
+        -> (client: KubeClient, forward: any PortForward) {
         let forward = try await host.forwardPort(port, on: address)
         do {
-            let connection = try connection(kubeconfig).routed(through: forward)
-            return (try KubeClient(connection), forward)
+            return (try KubeClient(connection.routed(through: forward)), forward)
         } catch {
             await forward.close()
             throw error
@@ -51,7 +56,14 @@ public enum ClusterAccess {
     /// Runs `body` with a client, then shuts it down and closes the forward whatever happens.
     public static func with<T: Sendable>(_ kubeconfig: Kubeconfig, apiServer address: String, port: Int, on host: any Remote.Host,
                                          _ body: (KubeClient) async throws -> T) async throws -> T {
-        let (client, forward) = try await client(kubeconfig, apiServer: address, port: port, on: host)
+        try await with(try connection(kubeconfig), address: address, port: port, on: host, body)
+    }
+
+    /// `connection`'s server reached at `address:port` as `host` sees it: `body` runs with a client, then the client is
+    /// shut down and the forward closed whatever happens.
+    public static func with<T: Sendable>(_ connection: KubeConnection, address: String, port: Int, on host: any Remote.Host,
+                                         _ body: (KubeClient) async throws -> T) async throws -> T {
+        let (client, forward) = try await client(connection, address: address, port: port, on: host)
         do {
             let result = try await body(client)
             await client.shutdown()

@@ -29,11 +29,16 @@ public struct FileDiscovery: Sendable {
 
     static func isURL(_ source: String) -> Bool { source.lowercased().hasPrefix("https://") }
 
+    /// A plain http:// URL is refused: nothing would vouch for the CA it hands out.
+    public static func refuseUntrustedURL(_ source: String) throws(DiscoveryError) {
+        if source.lowercased().hasPrefix("http://") {
+            throw .badDiscoveryFile(source, "an http:// URL cannot be trusted; serve it over https or copy the file to the node")
+        }
+    }
+
     /// The file's kubeconfig with everything embedded, once its API server proved to hold the CA's certificate.
     public func discover() async throws -> Kubeconfig {
-        if source.lowercased().hasPrefix("http://") {
-            throw DiscoveryError.badDiscoveryFile(source, "an http:// URL cannot be trusted; serve it over https or copy the file to the node")
-        }
+        try Self.refuseUntrustedURL(source)
         let text = try await Self.isURL(source) ? fetchURL() : readFile(source)
         var kubeconfig: Kubeconfig
         do {
@@ -62,17 +67,10 @@ public struct FileDiscovery: Sendable {
         let port = url.port ?? 443
         let path = (url.percentEncodedPath.isEmpty ? "/" : url.percentEncodedPath) + (url.percentEncodedQuery.map { "?\($0)" } ?? "")
         do {
-            let forward = try await host.forwardPort(port, on: address.trimmingCharacters(in: CharacterSet(charactersIn: "[]")))
-            do {
-                let connection = try KubeConnection(server: "https://\(url.percentEncodedHost ?? address):\(port)", credentials: .anonymous,
-                                                    trust: urlTrust, userAgent: ClusterAccess.userAgent)
-                let text = try await KubeClient.with(connection.routed(through: forward)) { try await $0.text(at: path) }
-                await forward.close()
-                return text
-            } catch {
-                await forward.close()
-                throw error
-            }
+            let connection = try KubeConnection(server: "https://\(url.percentEncodedHost ?? address):\(port)", credentials: .anonymous,
+                                                trust: urlTrust, userAgent: ClusterAccess.userAgent)
+            return try await ClusterAccess.with(connection, address: address.trimmingCharacters(in: CharacterSet(charactersIn: "[]")),
+                                                port: port, on: host) { try await $0.text(at: path) }
         } catch {
             throw DiscoveryError.badDiscoveryFile(source, "cannot fetch it: \(error)")
         }
@@ -98,7 +96,7 @@ public struct FileDiscovery: Sendable {
     /// Reads cluster-info through the file's trust until it answers or forbids (kubeadm's ValidateConfigInfo).
     func validate(_ kubeconfig: Kubeconfig) async throws {
         let (address, port) = try JoinWorkflow.serverAddress(kubeconfig.server)
-        let credentials = kubeconfig.clientCertificatePEM != nil || kubeconfig.token != nil
+        let credentials = kubeconfig.hasCredentials
         report("[discovery] Requesting cluster-info from \(kubeconfig.server) \(credentials ? "with the discovery file's credentials" : "anonymously") to validate the TLS connection")
         let clock = ContinuousClock()
         let deadline = clock.now + timeout

@@ -44,6 +44,9 @@ public struct JoinWorkflow: Sendable {
         /// control-plane-join); nil joins a worker.
         public var controlPlane: ControlPlaneJoin.Options?
 
+        /// The token the kubelet's TLS bootstrap uses, if any.
+        public var bootstrapToken: PKI.BootstrapToken? { tlsBootstrapToken ?? token }
+
         public init(endpoint: String, token: PKI.BootstrapToken?) {
             self.endpoint = endpoint
             self.token = token
@@ -183,7 +186,7 @@ public struct JoinWorkflow: Sendable {
             var discovery = FileDiscovery(source: file, host: host, report: report)
             discovery.timeout = options.discoveryTimeout
             let kubeconfig = try await discovery.discover()
-            guard options.tlsBootstrapToken ?? options.token != nil || kubeconfig.clientCertificatePEM != nil || kubeconfig.token != nil else {
+            guard options.bootstrapToken != nil || kubeconfig.hasCredentials else {
                 throw DiscoveryError.badDiscoveryFile(file, "it has no credentials for the kubelet's TLS bootstrap: give --tls-bootstrap-token (or --token)")
             }
             return ClusterInfo(discoveryFile: kubeconfig)
@@ -213,9 +216,9 @@ public struct JoinWorkflow: Sendable {
     /// The bootstrap kubeconfig kubeadm hands the kubelet: cluster `kubernetes`, user `tls-bootstrap-token-user`
     /// with the TLS bootstrap token; without a token, the discovery file as it is.
     func bootstrapKubeconfig(_ info: ClusterInfo) -> Kubeconfig {
-        if let file = info.discoveryFile, options.tlsBootstrapToken ?? options.token == nil { return file }
+        if let file = info.discoveryFile, options.bootstrapToken == nil { return file }
         return Kubeconfig(clusterName: "kubernetes", server: info.server, certificateAuthorityPEM: info.certificateAuthorityPEM,
-                          userName: "tls-bootstrap-token-user", token: (options.tlsBootstrapToken ?? options.token)?.value)
+                          userName: "tls-bootstrap-token-user", token: options.bootstrapToken?.value)
     }
 
     func withBootstrapClient<T: Sendable>(_ info: ClusterInfo, _ body: (KubeClient) async throws -> T) async throws -> T {
